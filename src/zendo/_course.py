@@ -1,0 +1,208 @@
+"""The course model: lessons and exercises, loaded from `course/*.toml` and validated.
+
+Every fact a learner or instructor sees (titles, points, time estimates, objectives,
+levelled hints, failure hints) is kept once, in a lesson file, and checked here when it
+is loaded. Bad data fails at load with the file and the field named, never later in the
+middle of grading.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, NewType
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from zendo._errors import CourseError, InputError
+
+logger = logging.getLogger(__name__)
+
+ExerciseId = NewType("ExerciseId", str)
+
+_LESSON_FILE = re.compile(r"^(?P<number>\d\d)_(?P<slug>[a-z][a-z0-9_]*)\.toml$")
+_EXERCISE_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
+_HINT_ID = r"^[a-z][a-z0-9_]*$"
+
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Exercise(_Strict):
+    """One graded exercise: its id, title, points, time estimate and levelled hints."""
+
+    id: Annotated[str, StringConstraints(pattern=_EXERCISE_ID)]
+    title: NonEmptyText
+    points: Annotated[int, Field(gt=0, le=100)]
+    minutes: Annotated[int, Field(gt=0, le=240)]
+    hint_levels: Annotated[list[NonEmptyText], Field(min_length=1, max_length=5)]
+    timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+
+    @property
+    def lesson_slug(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class LessonData(_Strict):
+    """The validated contents of one lesson file, before it is tied to its stem."""
+
+    slug: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: NonEmptyText
+    minutes: Annotated[int, Field(gt=0, le=600)]
+    questions: Annotated[list[NonEmptyText], Field(min_length=1)]
+    objectives: Annotated[list[NonEmptyText], Field(min_length=1)]
+    key_points: Annotated[list[NonEmptyText], Field(min_length=1)]
+    exercises: list[Exercise] = []
+    hints: dict[Annotated[str, StringConstraints(pattern=_HINT_ID)], NonEmptyText] = {}
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson with the stem (`05_money`) that names its files everywhere."""
+
+    stem: str
+    number: int
+    data: LessonData
+
+    @property
+    def slug(self) -> str:
+        return self.data.slug
+
+    @property
+    def title(self) -> str:
+        return self.data.title
+
+    def notebook_path(self, root: Path, folder: str) -> Path:
+        """Where this lesson's notebook lives in `notebooks/`, `exercises/` or `solutions/`."""
+        return root / folder / f"{self.stem}.ipynb"
+
+    def grader_path(self, root: Path) -> Path:
+        return root / "tests" / "graders" / f"test_{self.stem}.py"
+
+
+@dataclass(frozen=True)
+class Course:
+    """The whole course: its root folder, title and lessons in order."""
+
+    root: Path
+    title: str
+    lessons: tuple[Lesson, ...]
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return tuple(exercise for lesson in self.lessons for exercise in lesson.data.exercises)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """Return the exercise with this id, or raise InputError listing close matches."""
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        known = ", ".join(exercise.id for exercise in self.exercises)
+        raise InputError(f"There is no exercise {exercise_id!r}. Known exercises: {known}.")
+
+    def lesson_of(self, exercise: Exercise) -> Lesson:
+        for lesson in self.lessons:
+            if lesson.slug == exercise.lesson_slug:
+                return lesson
+        raise CourseError(f"Exercise {exercise.id!r} belongs to no lesson.")  # pragma: no cover
+
+    def lesson(self, name: str) -> Lesson:
+        """Return the lesson named by its slug (`money`) or stem (`05_money`)."""
+        for lesson in self.lessons:
+            if name in (lesson.slug, lesson.stem):
+                return lesson
+        known = ", ".join(lesson.slug for lesson in self.lessons)
+        raise InputError(f"There is no lesson {name!r}. Known lessons: {known}.")
+
+    def hint_text(self, hint_id: str | None, exercise: Exercise) -> str | None:
+        """The learner-facing text of a failure hint named by a grader, if any."""
+        if hint_id is None:
+            return None
+        return self.lesson_of(exercise).data.hints.get(hint_id)
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """Find the course folder: the nearest folder upwards holding `course/course.toml`.
+
+    Falls back to the source checkout this package was installed from (an editable
+    install), so `zendo` works from any folder of a learner's machine.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "course" / "course.toml").is_file():
+            return folder
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "course" / "course.toml").is_file():
+        return checkout
+    raise InputError(
+        f"No course found in {here} or its parents (looked for course/course.toml). "
+        "Run zendo inside the course folder, or pass --course PATH."
+    )
+
+
+def load_course(root: Path) -> Course:
+    """Load and validate every lesson file under `root/course/`."""
+    course_file = root / "course" / "course.toml"
+    if not course_file.is_file():
+        raise InputError(f"{course_file} does not exist: is {root} a Zendo course folder?")
+    course_data = _read_toml(course_file)
+    title = course_data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise CourseError(f"{course_file}: field 'title' must be a non-empty string.")
+    lessons = tuple(
+        _load_lesson(path)
+        for path in sorted((root / "course").glob("*.toml"))
+        if path != course_file
+    )
+    _check_unique(lessons)
+    logger.debug("Loaded course", extra={"lessons": len(lessons), "root": str(root)})
+    return Course(root=root, title=title, lessons=lessons)
+
+
+def _load_lesson(path: Path) -> Lesson:
+    match = _LESSON_FILE.match(path.name)
+    if match is None:
+        raise CourseError(
+            f"{path}: lesson files are named NN_slug.toml (two digits, an underscore, "
+            "a lower-case slug); rename this file."
+        )
+    try:
+        data = LessonData.model_validate(_read_toml(path))
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise CourseError(f"{path}: field {field!r}: {first['msg']}.") from None
+    if data.slug != match["slug"]:
+        raise CourseError(
+            f"{path}: slug {data.slug!r} does not match the file name's {match['slug']!r}."
+        )
+    for exercise in data.exercises:
+        if exercise.lesson_slug != data.slug:
+            raise CourseError(
+                f"{path}: exercise id {exercise.id!r} must start with the lesson slug "
+                f"'{data.slug}.'."
+            )
+    return Lesson(stem=path.stem, number=int(match["number"]), data=data)
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise CourseError(f"{path}: not valid TOML: {error}.") from None
+
+
+def _check_unique(lessons: tuple[Lesson, ...]) -> None:
+    seen: dict[str, str] = {}
+    for lesson in lessons:
+        for key in (f"lesson {lesson.slug}", *(e.id for e in lesson.data.exercises)):
+            if key in seen:
+                raise CourseError(f"{key!r} is defined twice: in {seen[key]} and {lesson.stem}.")
+            seen[key] = lesson.stem

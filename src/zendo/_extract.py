@@ -1,0 +1,126 @@
+"""Turning a notebook into submissions: one source file per exercise.
+
+An exercise is graded on its own cell plus the notebook's `# setup` cells, nothing else.
+This module builds that source, and notes which names other cells define, so that a
+learner whose code leans on another cell is told to move the definition, not shown a
+bare NameError.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zendo._errors import NotebookError
+from zendo._notebook import Cell, read_cells
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExerciseSource:
+    """The code graded for one exercise, and where its parts came from."""
+
+    exercise_id: str
+    source: str
+    cell_start_line: int
+    cell_number: int | None
+    defined_elsewhere: dict[str, int] = field(default_factory=dict)
+
+
+def module_name(exercise_id: str) -> str:
+    """The module (and file) name a submission is loaded under: `money.split` → `money_split`."""
+    return exercise_id.replace(".", "_")
+
+
+def extract_from_cells(
+    cells: Sequence[Cell], exercise_ids: Iterable[str]
+) -> dict[str, ExerciseSource]:
+    """Build the graded source of each wanted exercise present in `cells`.
+
+    Exercises absent from the notebook are left out of the result; the caller decides
+    what that means (a missing cell is an `error` result for the learner).
+    """
+    wanted = set(exercise_ids)
+    setup = [_runnable(cell.source) for cell in cells if cell.is_setup]
+    setup_text = "\n\n".join(setup)
+    prefix = setup_text + "\n\n" if setup_text else ""
+    exercise_cells: dict[str, Cell] = {}
+    for cell in cells:
+        exercise_id = cell.exercise_id
+        if exercise_id in wanted:
+            # A learner who duplicated a cell to experiment is graded on the last copy,
+            # the one furthest down the notebook, as a reader would expect.
+            exercise_cells[exercise_id] = cell
+    sources = {}
+    for exercise_id, cell in exercise_cells.items():
+        others = [c for c in cells if c.cell_type == "code" and c is not cell and not c.is_setup]
+        sources[exercise_id] = ExerciseSource(
+            exercise_id=exercise_id,
+            source=prefix + _runnable(cell.source) + "\n",
+            cell_start_line=prefix.count("\n") + 1,
+            cell_number=cell.index + 1,
+            defined_elsewhere=_top_level_names(others),
+        )
+    return sources
+
+
+def extract_from_notebook(path: Path, exercise_ids: Iterable[str]) -> dict[str, ExerciseSource]:
+    """Read `path` and extract the wanted exercises; refuse a notebook with none at all."""
+    cells = read_cells(path)
+    if not any(cell.exercise_id for cell in cells):
+        raise NotebookError(
+            f"{path} has no exercise cells (code cells whose first line is "
+            "'# exercise: <id>'). Is this an exercise notebook from exercises/?"
+        )
+    return extract_from_cells(cells, exercise_ids)
+
+
+def exercise_ids_in(path: Path) -> list[str]:
+    """The exercise ids present in a notebook, in order of appearance."""
+    ids = []
+    for cell in read_cells(path):
+        if cell.exercise_id and cell.exercise_id not in ids:
+            ids.append(cell.exercise_id)
+    return ids
+
+
+def _runnable(source: str) -> str:
+    """Comment out IPython-only lines (`%magic`, `!shell`): they are not Python."""
+    lines = []
+    for line in source.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            indent = line[: len(line) - len(stripped)]
+            line = f"{indent}pass  # zendo: IPython line left out of grading: {stripped}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _top_level_names(cells: Iterable[Cell]) -> dict[str, int]:
+    names: dict[str, int] = {}
+    for cell in cells:
+        try:
+            tree = ast.parse(_runnable(cell.source))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            for name in _names_bound_by(node):
+                names.setdefault(name, cell.index + 1)
+    return names
+
+
+def _names_bound_by(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        targets = [node.target]
+    return [n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)]

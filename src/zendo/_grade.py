@@ -1,0 +1,168 @@
+"""The grading pipeline: course → learner code → graders in a child → results.
+
+One pipeline serves the notebook, `zendo check` and `zendo grade`, so the same code gets
+the same verdict everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import zendo
+from zendo._course import Course, Exercise
+from zendo._errors import CourseError, InputError, SandboxError
+from zendo._extract import ExerciseSource, exercise_ids_in, extract_from_notebook
+from zendo._limits import Limits
+from zendo._results import (
+    ChildOutcome,
+    ExerciseResult,
+    Report,
+    Status,
+    SubmissionResult,
+    TestResult,
+    worst,
+)
+from zendo._sandbox import ChildRun, Fate, GradingJob, run_graders
+
+logger = logging.getLogger(__name__)
+
+
+def select_exercises(course: Course, names: Sequence[str], notebook: Path | None) -> list[Exercise]:
+    """Resolve exercise ids or lesson names to exercises; all in the notebook when none given."""
+    if not names:
+        if notebook is None:
+            raise InputError("Name an exercise or a lesson to check, or give --notebook PATH.")
+        present = set(exercise_ids_in(notebook))
+        chosen = [exercise for exercise in course.exercises if exercise.id in present]
+        if not chosen:
+            raise InputError(f"{notebook} has no exercise cells of this course's exercises.")
+        return chosen
+    chosen = []
+    for name in names:
+        if "." in name:
+            chosen.append(course.exercise(name))
+        else:
+            chosen.extend(course.lesson(name).data.exercises)
+    return list(dict.fromkeys(chosen))
+
+
+def default_notebook(course: Course, exercises: Sequence[Exercise]) -> Path:
+    """The learner's exercise notebook for these exercises (all from one lesson)."""
+    lessons = {course.lesson_of(exercise).stem for exercise in exercises}
+    if len(lessons) != 1:
+        raise InputError(
+            "These exercises come from several lessons; check one lesson at a time, "
+            "or give --notebook PATH."
+        )
+    return course.lesson_of(exercises[0]).notebook_path(course.root, "exercises")
+
+
+def grade_notebook(
+    course: Course, notebook: Path, exercises: Sequence[Exercise], limits: Limits
+) -> SubmissionResult:
+    """Grade the saved notebook at `notebook` on `exercises`."""
+    sources = extract_from_notebook(notebook, [exercise.id for exercise in exercises])
+    return grade_sources(course, sources, exercises, limits, label=str(notebook))
+
+
+def grade_sources(
+    course: Course,
+    sources: Mapping[str, ExerciseSource],
+    exercises: Sequence[Exercise],
+    limits: Limits,
+    label: str,
+) -> SubmissionResult:
+    """Grade already-extracted sources: one child process per lesson involved."""
+    results: list[ExerciseResult] = []
+    for lesson in course.lessons:
+        wanted = [e for e in exercises if course.lesson_of(e) is lesson]
+        present = {e.id: sources[e.id] for e in wanted if e.id in sources}
+        run = None
+        if present:
+            grader = lesson.grader_path(course.root)
+            if not grader.is_file():
+                raise CourseError(f"The graders of lesson {lesson.slug!r} are missing: {grader}.")
+            timeouts = {e.id: e.timeout_seconds for e in wanted if e.id in present}
+            run = run_graders(GradingJob(grader, present, timeouts), limits)
+            _raise_on_course_fault(run, lesson.slug)
+        for exercise in wanted:
+            if run is not None and exercise.id in present:
+                results.append(_exercise_result(course, exercise, run))
+            else:
+                results.append(_missing(exercise))
+    return SubmissionResult(
+        source=label,
+        status=worst([result.status for result in results]),
+        points=round(sum(result.points for result in results), 2),
+        max_points=sum(result.max_points for result in results),
+        exercises=results,
+    )
+
+
+def make_report(course: Course, submissions: list[SubmissionResult]) -> Report:
+    """Wrap submission results in the versioned report every renderer reads."""
+    return Report(zendo_version=zendo.__version__, course=course.title, submissions=submissions)
+
+
+def _raise_on_course_fault(run: ChildRun, lesson: str) -> None:
+    broken = [outcome for outcome in run.outcomes if outcome.exercise_id == "*"]
+    if broken:
+        raise CourseError(f"The graders of lesson {lesson!r} are broken: {broken[0].message}")
+    if run.fate is Fate.INTERNAL:
+        raise SandboxError(f"The graders of lesson {lesson!r} could not run: {run.detail}")
+    if run.fate is Fate.FINISHED:
+        empty = [exercise for exercise, count in run.collected.items() if count == 0]
+        if empty:
+            raise CourseError(f"Lesson {lesson!r} has no grader tests for {', '.join(empty)}.")
+
+
+def _missing(exercise: Exercise) -> ExerciseResult:
+    return ExerciseResult(
+        id=exercise.id,
+        title=exercise.title,
+        status=Status.ERROR,
+        points=0.0,
+        max_points=exercise.points,
+        message=(
+            f"The exercise cell of {exercise.id} is missing: no code cell starts with "
+            f"'# exercise: {exercise.id}'. Restore it with `zendo reset {exercise.id}`."
+        ),
+    )
+
+
+def _exercise_result(course: Course, exercise: Exercise, run: ChildRun) -> ExerciseResult:
+    outcomes = [outcome for outcome in run.outcomes if outcome.exercise_id == exercise.id]
+    tests = [_test_result(course, exercise, outcome) for outcome in outcomes]
+    expected = run.collected.get(exercise.id)
+    unfinished = run.fate is not Fate.FINISHED and (expected is None or len(tests) < expected)
+    message = ""
+    if unfinished:
+        status = Status.TIMEOUT if run.fate is Fate.TIMEOUT else Status.ERROR
+        message = run.detail
+        tests.append(TestResult(name="(unfinished)", status=status, message=run.detail))
+    total_weight = sum(test.weight for test in tests) or 1
+    passed_weight = sum(test.weight for test in tests if test.status is Status.PASS)
+    return ExerciseResult(
+        id=exercise.id,
+        title=exercise.title,
+        status=worst([test.status for test in tests]) if tests else Status.ERROR,
+        points=round(exercise.points * passed_weight / total_weight, 2),
+        max_points=exercise.points,
+        message=message,
+        tests=tests,
+    )
+
+
+def _test_result(course: Course, exercise: Exercise, outcome: ChildOutcome) -> TestResult:
+    return TestResult(
+        name=outcome.test,
+        status=outcome.status,
+        message=outcome.message,
+        hint=course.hint_text(outcome.hint_id, exercise),
+        hint_id=outcome.hint_id,
+        output=outcome.output,
+        duration_seconds=outcome.duration_seconds,
+        weight=outcome.weight,
+    )

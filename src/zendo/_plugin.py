@@ -1,0 +1,326 @@
+"""The pytest plugin loaded inside the grading child.
+
+It gives graders the `submission` and `submission_path` fixtures, keeps only the tests of
+the exercises being graded, stops any one test after its exercise's time limit, and turns
+each test's report into a learner-facing outcome (status, message, hint id) written to
+the results file as it happens, so nothing is lost when a later test crashes the child.
+It reads structured report fields; it never parses pytest's printed output.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import sys
+import traceback
+import types
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any, TypedDict, TypeVar
+
+import pytest
+
+from zendo.grading import LearnerFailure
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+class ExerciseJob(TypedDict):
+    """What the child is told about one exercise (written by the engine, read here)."""
+
+    module: str
+    cell_start_line: int
+    cell_number: int | None
+    defined_elsewhere: dict[str, int]
+    timeout_seconds: float
+
+
+class SoftTimeout(BaseException):
+    """Raised in a test that ran past its exercise's time limit.
+
+    A BaseException, so that a learner's `except Exception:` cannot swallow it; code that
+    swallows even this is stopped by the engine's hard timeout instead.
+    """
+
+
+class SubmissionLoadError(Exception):
+    """The learner's code could not be loaded; the message says what to fix."""
+
+
+class ZendoPlugin:
+    """Collects learner-facing outcomes of the grader tests for the wanted exercises."""
+
+    def __init__(
+        self, exercises: dict[str, ExerciseJob], workdir: Path, result_path: Path, max_output: int
+    ) -> None:
+        self.exercises = exercises
+        self.workdir = workdir
+        self.result_path = result_path
+        self.max_output = max_output
+        self.modules: dict[str, types.ModuleType | SubmissionLoadError] = {}
+        self.reported: set[str] = set()
+
+    # -- collection ---------------------------------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "exercise(id, weight=1): the exercise a test grades")
+
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        kept: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
+        for item in items:
+            marker = item.get_closest_marker("exercise")
+            exercise_id = marker.args[0] if marker and marker.args else None
+            (kept if exercise_id in self.exercises else dropped).append(item)
+        items[:] = kept
+        config.hook.pytest_deselected(items=dropped)
+        counts = dict.fromkeys(self.exercises, 0)
+        for item in kept:
+            counts[_exercise_of(item)] += 1
+        self._write_line({"collected": counts})
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            # A grader that cannot even be imported is the course's fault, not the learner's.
+            self._write(
+                exercise_id="*",
+                test=report.nodeid or "collection",
+                status="error",
+                message="internal: the grader file could not be loaded: "
+                + _first_lines(str(report.longrepr), 12),
+            )
+
+    # -- fixtures -----------------------------------------------------------------------
+
+    @pytest.fixture
+    def submission(self, request: pytest.FixtureRequest) -> types.ModuleType:
+        """The learner's code for the test's exercise, loaded as a module."""
+        exercise_id = _exercise_of(request.node)
+        loaded = self._load(exercise_id)
+        if isinstance(loaded, SubmissionLoadError):
+            raise loaded
+        return loaded
+
+    @pytest.fixture
+    def submission_path(self, request: pytest.FixtureRequest) -> Path:
+        """The path of the learner's code file for the test's exercise."""
+        return self._path(_exercise_of(request.node))
+
+    def _path(self, exercise_id: str) -> Path:
+        return self.workdir / f"{self.exercises[exercise_id]['module']}.py"
+
+    def _load(self, exercise_id: str) -> types.ModuleType | SubmissionLoadError:
+        if exercise_id not in self.modules:
+            self.modules[exercise_id] = self._import(exercise_id)
+        return self.modules[exercise_id]
+
+    def _import(self, exercise_id: str) -> types.ModuleType | SubmissionLoadError:
+        job = self.exercises[exercise_id]
+        path = self._path(exercise_id)
+        spec = importlib.util.spec_from_file_location(job["module"], path)
+        if spec is None or spec.loader is None:  # pragma: no cover - a .py path always has one
+            return SubmissionLoadError(f"internal: cannot load {path.name}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[job["module"]] = module
+        try:
+            with _time_limit(job["timeout_seconds"]):
+                spec.loader.exec_module(module)
+        except SyntaxError as error:
+            where = self._where(exercise_id, error.lineno)
+            return SubmissionLoadError(
+                f"Python cannot read your code: {error.msg} ({where}). Fix the syntax, "
+                "run the cell to see that it works, and check again."
+            )
+        except BaseException as error:
+            return SubmissionLoadError(
+                self._describe(exercise_id, error, while_="running your cell")
+            )
+        return module
+
+    # -- running and reporting ----------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, object, object]:
+        timeout = self.exercises[_exercise_of(item)]["timeout_seconds"]
+        with _time_limit(timeout):
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if item.nodeid in self.reported:
+            return report
+        if report.when == "call" or report.failed or report.skipped:
+            self.reported.add(item.nodeid)
+            self._record(item, report, call.excinfo)
+        return report
+
+    def _record(
+        self,
+        item: pytest.Item,
+        report: pytest.TestReport,
+        excinfo: pytest.ExceptionInfo[BaseException] | None,
+    ) -> None:
+        exercise_id = _exercise_of(item)
+        marker = item.get_closest_marker("exercise")
+        weight = int(marker.kwargs.get("weight", 1)) if marker else 1
+        status, message, hint = "pass", "", None
+        if report.skipped:
+            status, message = "error", "internal: a grader test was skipped; graders must not skip."
+        elif report.failed and excinfo is not None:
+            status, message, hint = self._classify(exercise_id, excinfo.value)
+        elif report.failed:
+            status, message = "error", "internal: the test failed without an exception."
+        output = (report.capstdout + report.capstderr).strip()
+        if len(output) > self.max_output:
+            cut = len(output) - self.max_output
+            output = output[: self.max_output] + f"\n[... {cut} more characters of output cut]"
+        self._write(
+            exercise_id=exercise_id,
+            test=item.name.split("[", 1)[0],
+            status=status,
+            message=message,
+            hint_id=hint,
+            output=output,
+            duration_seconds=round(report.duration, 4),
+            weight=weight,
+        )
+
+    def _classify(self, exercise_id: str, error: BaseException) -> tuple[str, str, str | None]:
+        failure = _find(error, LearnerFailure)
+        if failure is not None:
+            return "fail", failure.message, failure.hint
+        if isinstance(error, SubmissionLoadError):
+            return "error", str(error), None
+        if isinstance(error, SoftTimeout):
+            limit = self.exercises[exercise_id]["timeout_seconds"]
+            return (
+                "timeout",
+                f"Your code was still running after {limit:g} seconds, so the check stopped it. "
+                "Look for a loop that never ends, or work that grows too fast with the input.",
+                None,
+            )
+        name_error = _find(error, NameError)
+        if (
+            name_error is not None
+            and name_error.name in self.exercises[exercise_id]["defined_elsewhere"]
+        ):
+            return "error", self._moved_name_message(exercise_id, name_error.name), None
+        return "fail", self._describe(exercise_id, error, while_="checking your code"), None
+
+    def _describe(self, exercise_id: str, error: BaseException, while_: str) -> str:
+        if (
+            isinstance(error, NameError)
+            and error.name in self.exercises[exercise_id]["defined_elsewhere"]
+        ):
+            return self._moved_name_message(exercise_id, error.name)
+        if isinstance(error, NotImplementedError):
+            return (
+                f"{exercise_id} is not done yet: your code still raises NotImplementedError. "
+                "Replace the `raise NotImplementedError` line with your solution."
+            )
+        if isinstance(error, SystemExit):
+            return (
+                f"Your code called sys.exit({error.code!r}) while {while_}. An exercise returns "
+                "its answer; it never stops the program."
+            )
+        kind = type(error).__name__
+        text = _first_lines(str(error), 3)
+        where = self._learner_line(exercise_id, error)
+        message = f"{kind} while {while_}"
+        message += f": {text}" if text else "."
+        if where:
+            message += f" It was raised at {where}."
+        example = _falsifying_example(error)
+        if example:
+            message += f" Example that triggers it: {example}"
+        return message
+
+    def _moved_name_message(self, exercise_id: str, name: str) -> str:
+        cell = self.exercises[exercise_id]["defined_elsewhere"][name]
+        return (
+            f"Your code uses {name!r}, which is defined in another cell (cell {cell}). An "
+            "exercise is graded on its own cell plus the '# setup' cells only: move "
+            f"{name!r} into the exercise cell of {exercise_id}."
+        )
+
+    def _learner_line(self, exercise_id: str, error: BaseException) -> str | None:
+        path = str(self._path(exercise_id))
+        line = None
+        for frame, lineno in traceback.walk_tb(error.__traceback__):
+            if frame.f_code.co_filename == path:
+                line = lineno
+        return self._where(exercise_id, line) if line else None
+
+    def _where(self, exercise_id: str, line: int | None) -> str:
+        if line is None:
+            return "an unknown line"
+        start = self.exercises[exercise_id]["cell_start_line"]
+        if line >= start:
+            return f"line {line - start + 1} of your exercise cell"
+        return "a '# setup' cell"
+
+    def _write(self, **outcome: Any) -> None:
+        self._write_line(outcome)
+
+    def _write_line(self, value: dict[str, Any]) -> None:
+        # One JSON line per test, flushed at once: a crash later loses nothing before it.
+        with self.result_path.open("a", encoding="utf-8") as file:
+            file.write(json.dumps(value) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+
+
+def _exercise_of(node: pytest.Item | Any) -> str:
+    marker = node.get_closest_marker("exercise")
+    if marker is None or not marker.args:
+        raise SubmissionLoadError("internal: this grader test has no @exercise marker")
+    return str(marker.args[0])
+
+
+def _find(error: BaseException, kind: type[_E]) -> _E | None:
+    """The error itself or the first of its kind inside an exception group."""
+    if isinstance(error, kind):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            found = _find(inner, kind)
+            if found is not None:
+                return found
+    return None
+
+
+def _falsifying_example(error: BaseException) -> str | None:
+    for note in getattr(error, "__notes__", []):
+        if note.startswith("Falsifying example:"):
+            return " ".join(note.removeprefix("Falsifying example:").split())
+    return None
+
+
+def _first_lines(text: str, count: int) -> str:
+    lines = text.strip().splitlines()
+    return "\n".join(lines[:count]) + (" ..." if len(lines) > count else "")
+
+
+class _time_limit:  # noqa: N801 - used like a function, as contextlib helpers are
+    """Raise SoftTimeout in the main thread after `seconds`, via SIGALRM."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __enter__(self) -> None:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc_info: object) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise SoftTimeout

@@ -1,0 +1,106 @@
+"""The results model: one set of frozen, validated types that every renderer reads.
+
+Results cross two boundaries: from the grading child to the engine, and from the engine
+to files (JSON reports, gradebooks). Both are validated with pydantic, and every JSON
+report carries `schema_version`, bumped whenever a field changes meaning.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION: Literal[1] = 1
+
+
+class Status(StrEnum):
+    """What happened to a test, an exercise or a submission."""
+
+    PASS = "pass"  # noqa: S105 - a status, not a password
+    FAIL = "fail"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+
+
+# When parts disagree, the whole takes the status a learner most needs to hear about.
+_SEVERITY = {Status.PASS: 0, Status.FAIL: 1, Status.TIMEOUT: 2, Status.ERROR: 3}
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The most serious of several statuses; PASS for an empty list."""
+    return max(statuses, key=_SEVERITY.__getitem__, default=Status.PASS)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChildOutcome(_Frozen):
+    """One test's outcome as the grading child reports it (validated on arrival)."""
+
+    exercise_id: str = Field(max_length=200)
+    test: str = Field(max_length=500)
+    status: Status
+    message: str = Field(default="", max_length=20_000)
+    hint_id: str | None = Field(default=None, max_length=200)
+    output: str = Field(default="", max_length=200_000)
+    duration_seconds: float = Field(default=0.0, ge=0)
+    weight: int = Field(default=1, ge=1, le=1000)
+
+
+class TestResult(_Frozen):
+    """One grader test on one exercise."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    name: str
+    status: Status
+    message: str = ""
+    hint: str | None = None
+    hint_id: str | None = None
+    output: str = ""
+    duration_seconds: float = 0.0
+    weight: int = 1
+
+
+class ExerciseResult(_Frozen):
+    """All tests of one exercise, with the points earned."""
+
+    id: str
+    title: str
+    status: Status
+    points: float
+    max_points: int
+    message: str = ""
+    tests: list[TestResult] = []
+
+    @property
+    def first_problem(self) -> TestResult | None:
+        """The first test that did not pass: the one a learner should read first."""
+        return next((test for test in self.tests if test.status is not Status.PASS), None)
+
+
+class SubmissionResult(_Frozen):
+    """Everything graded in one notebook (or one set of sources from a kernel)."""
+
+    source: str
+    status: Status
+    points: float
+    max_points: int
+    message: str = ""
+    exercises: list[ExerciseResult] = []
+
+
+class Report(_Frozen):
+    """The top-level results document that every output format renders."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    zendo_version: str
+    course: str
+    submissions: list[SubmissionResult]
+
+    @property
+    def all_passed(self) -> bool:
+        return bool(self.submissions) and all(s.status is Status.PASS for s in self.submissions)

@@ -1,0 +1,212 @@
+"""Running graders on learner code in a child process with limits.
+
+This is the one module that starts processes. The child gets a fresh working directory
+holding only the learner's code, an environment without the parent's secrets, its own
+session (so a timeout kills the whole process group, grandchildren included) and caps on
+memory, file size and processes. Results come back as JSON lines, never pickle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import ValidationError
+
+import zendo
+from zendo._errors import SandboxError
+from zendo._extract import ExerciseSource, module_name
+from zendo._limits import Limits
+from zendo._results import ChildOutcome
+
+logger = logging.getLogger(__name__)
+
+# Only these variables reach learner code: no tokens, keys or credentials of the parent.
+_PASSED_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
+_STARTUP_SECONDS = 10.0
+_DEFAULT_EXAMPLES = 50
+
+
+class Fate(StrEnum):
+    """How the child process ended."""
+
+    FINISHED = "finished"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """What came back from one grading child: its outcomes and how it ended."""
+
+    collected: dict[str, int]
+    outcomes: list[ChildOutcome]
+    fate: Fate
+    detail: str
+    duration_seconds: float
+
+
+@dataclass(frozen=True)
+class GradingJob:
+    """The graders to run and the learner code to run them on."""
+
+    grader_file: Path
+    sources: Mapping[str, ExerciseSource]
+    timeouts: Mapping[str, float]
+
+
+def run_graders(job: GradingJob, limits: Limits) -> ChildRun:
+    """Run the job's graders on its sources in a limited child; never raises for learner faults."""
+    started = time.monotonic()
+    with (
+        tempfile.TemporaryDirectory(prefix="zendo-run-", ignore_cleanup_errors=True) as private_dir,
+        tempfile.TemporaryDirectory(prefix="zendo-work-", ignore_cleanup_errors=True) as work_dir,
+    ):
+        private, workdir = Path(private_dir), Path(work_dir)
+        result_path = private / "results.jsonl"
+        job_path = private / "job.json"
+        for exercise_id, source in job.sources.items():
+            (workdir / f"{module_name(exercise_id)}.py").write_text(source.source, encoding="utf-8")
+        job_path.write_text(json.dumps(_job_document(job, limits, result_path)), encoding="utf-8")
+        hard_timeout = min(limits.timeout_seconds, _STARTUP_SECONDS + sum(job.timeouts.values()))
+        fate, detail = _run_child(job_path, workdir, private, hard_timeout)
+        collected, outcomes = _read_results(result_path)
+    duration = time.monotonic() - started
+    logger.info(
+        "Graded in a child process",
+        extra={
+            "exercises": sorted(job.sources),
+            "fate": fate.value,
+            "outcomes": len(outcomes),
+            "duration_seconds": round(duration, 3),
+        },
+    )
+    return ChildRun(
+        collected=collected, outcomes=outcomes, fate=fate, detail=detail, duration_seconds=duration
+    )
+
+
+def _job_document(job: GradingJob, limits: Limits, result_path: Path) -> dict[str, object]:
+    examples = os.environ.get("ZENDO_HYPOTHESIS_EXAMPLES", str(_DEFAULT_EXAMPLES))
+    if not examples.isdigit() or int(examples) < 1:
+        examples = str(_DEFAULT_EXAMPLES)
+    return {
+        "grader_files": [str(job.grader_file)],
+        "result_path": str(result_path),
+        "max_output_chars": limits.max_output_chars,
+        "hypothesis_examples": int(examples),
+        "limits": {
+            "memory_mb": limits.memory_mb,
+            "max_file_mb": limits.max_file_mb,
+            "max_processes": limits.max_processes,
+        },
+        "exercises": {
+            exercise_id: {
+                "module": module_name(exercise_id),
+                "cell_start_line": source.cell_start_line,
+                "cell_number": source.cell_number,
+                "defined_elsewhere": source.defined_elsewhere,
+                "timeout_seconds": job.timeouts[exercise_id],
+            }
+            for exercise_id, source in job.sources.items()
+        },
+    }
+
+
+def _child_environment(workdir: Path) -> dict[str, str]:
+    environment = {name: os.environ[name] for name in _PASSED_ENVIRONMENT if name in os.environ}
+    package_parent = str(Path(zendo.__file__).resolve().parents[1])
+    environment.update(
+        HOME=str(workdir),
+        TMPDIR=str(workdir),
+        PYTHONPATH=package_parent,
+        PYTHONHASHSEED="0",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONIOENCODING="utf-8",
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+        ZENDO_CHILD="1",
+    )
+    return environment
+
+
+def _run_child(job_path: Path, workdir: Path, private: Path, timeout: float) -> tuple[Fate, str]:
+    command = [sys.executable, "-B", "-m", "zendo._child", str(job_path)]
+    with (private / "stdout").open("wb") as stdout, (private / "stderr").open("wb") as stderr:
+        try:
+            # Fixed command, no shell; learner code only ever arrives as a file.
+            process = subprocess.Popen(  # noqa: S603
+                command,
+                cwd=workdir,
+                env=_child_environment(workdir),
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise SandboxError(f"Could not start the grading process: {error}.") from error
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process.pid)
+            process.wait()
+            return Fate.TIMEOUT, f"The check was stopped after {timeout:g} seconds."
+        finally:
+            # Grandchildren (a fork bomb, a stray server) die with their group either way.
+            _kill_group(process.pid)
+    error_tail = (private / "stderr").read_bytes()[-2000:].decode("utf-8", "replace")
+    if code == 0:
+        return Fate.FINISHED, ""
+    if code == 3:
+        logger.error("Grading child reported an internal fault", extra={"stderr": error_tail})
+        return Fate.INTERNAL, error_tail.strip().splitlines()[-1] if error_tail.strip() else ""
+    if code < 0:
+        name = signal.Signals(-code).name
+        return Fate.CRASHED, _crash_message(name)
+    return Fate.CRASHED, (
+        f"The grading process ended early with exit code {code}: your code may have called "
+        "os._exit() or closed the process."
+    )
+
+
+def _crash_message(signal_name: str) -> str:
+    if signal_name == "SIGSEGV":
+        return "Your code crashed the Python interpreter (a segmentation fault)."
+    if signal_name == "SIGKILL":
+        return "The grading process was killed, most likely for using too much memory."
+    return f"The grading process was ended by the signal {signal_name}."
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _read_results(result_path: Path) -> tuple[dict[str, int], list[ChildOutcome]]:
+    """The tests collected per exercise, and the outcomes written before the child ended."""
+    collected: dict[str, int] = {}
+    outcomes: list[ChildOutcome] = []
+    if not result_path.exists():
+        return collected, outcomes
+    for line in result_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            value = json.loads(line)
+            if isinstance(value, dict) and "collected" in value:
+                collected = {str(k): int(v) for k, v in dict(value["collected"]).items()}
+            else:
+                outcomes.append(ChildOutcome.model_validate(value))
+        except (json.JSONDecodeError, ValidationError, TypeError, ValueError):
+            logger.warning("Ignored an unreadable line from the grading child")
+    return collected, outcomes

@@ -1,0 +1,211 @@
+"""The `zendo` command: list, check, hint, grade and build.
+
+Exit codes: 0 everything passed, 1 something failed, 2 usage or input error, 3 internal
+fault (a broken grader or a grading process that could not run).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from zendo._course import Course, find_course_root, load_course
+from zendo._errors import CourseError, InputError, SandboxError
+from zendo._limits import Limits
+from zendo._results import Report
+
+logger = logging.getLogger(__name__)
+
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_EPILOG = "Exit codes: 0 all passed, 1 something failed, 2 usage or input error, 3 internal fault."
+
+
+class _UsageProblem(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+class _InternalProblem(click.ClickException):
+    exit_code = EXIT_INTERNAL
+
+
+def _load(context: click.Context) -> Course:
+    course_option: Path | None = context.obj.get("course")
+    try:
+        root = course_option.resolve() if course_option else find_course_root()
+        return load_course(root)
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    except CourseError as error:
+        raise _InternalProblem(f"The course itself is broken: {error}") from None
+
+
+@click.group(epilog=_EPILOG)
+@click.option(
+    "--course",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The course folder (default: found from the current folder).",
+)
+@click.option("-v", "--verbose", count=True, help="Log what the engine does (-vv for more).")
+@click.version_option(package_name="zendo")
+@click.pass_context
+def cli(context: click.Context, course: Path | None, verbose: int) -> None:
+    """Zendo: check your exercises, get hints, grade notebooks, build the course."""
+    if verbose:
+        # Only the command line configures logging; the library never adds handlers.
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="%(asctime)s %(levelname)s %(name)s %(message)s",
+            stream=sys.stderr,
+        )
+    context.obj = {"course": course}
+
+
+@cli.command("list", epilog=_EPILOG)
+@click.pass_context
+def list_command(context: click.Context) -> None:
+    """List the lessons and their exercises, with points and time estimates."""
+    course = _load(context)
+    click.echo(course.title)
+    for lesson in course.lessons:
+        click.echo(f"\n{lesson.stem}  {lesson.title}  ({lesson.data.minutes} min)")
+        for exercise in lesson.data.exercises:
+            click.echo(
+                f"  {exercise.id:<28} {exercise.title}  "
+                f"[{exercise.points} pt, ~{exercise.minutes} min]"
+            )
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("names", nargs=-1)
+@click.option(
+    "--notebook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The notebook to check (default: the lesson's notebook in exercises/).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+)
+@click.pass_context
+def check(
+    context: click.Context, names: tuple[str, ...], notebook: Path | None, output_format: str
+) -> None:
+    """Check exercises (money.split) or whole lessons (money) in your saved notebook."""
+    from zendo._grade import default_notebook, grade_notebook, make_report, select_exercises
+
+    course = _load(context)
+    try:
+        exercises = select_exercises(course, names, notebook)
+        path = notebook or default_notebook(course, exercises)
+        result = grade_notebook(course, path, exercises, Limits())
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    except (CourseError, SandboxError) as error:
+        raise _InternalProblem(str(error)) from None
+    _finish(make_report(course, [result]), output_format)
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("notebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "junit"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.pass_context
+def grade(
+    context: click.Context, notebooks: tuple[Path, ...], output_format: str, output: Path | None
+) -> None:
+    """Grade submitted notebooks with the course's own graders."""
+    from zendo._grade import grade_notebook, make_report, select_exercises
+
+    course = _load(context)
+    results = []
+    try:
+        for path in notebooks:
+            exercises = select_exercises(course, (), path)
+            results.append(grade_notebook(course, path, exercises, Limits()))
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    except (CourseError, SandboxError) as error:
+        raise _InternalProblem(str(error)) from None
+    _finish(
+        make_report(course, results), "text" if output_format == "table" else output_format, output
+    )
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("exercise_id")
+@click.option("--level", type=click.IntRange(min=1), help="Show this level (default: the next).")
+@click.pass_context
+def hint(context: click.Context, exercise_id: str, level: int | None) -> None:
+    """Show the next hint for an exercise; run it again for a more detailed one."""
+    from zendo._state import next_hint_level, record_hint_level
+
+    course = _load(context)
+    try:
+        exercise = course.exercise(exercise_id)
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    levels = exercise.hint_levels
+    shown = level or next_hint_level(course.root, exercise.id)
+    shown = min(shown, len(levels))
+    record_hint_level(course.root, exercise.id, shown)
+    click.echo(f"Hint {shown} of {len(levels)} for {exercise.id} ({exercise.title}):")
+    click.echo(f"  {levels[shown - 1]}")
+    if shown < len(levels):
+        click.echo(f"Run `zendo hint {exercise.id}` again for the next hint.")
+    else:
+        click.echo("That was the last hint.")
+
+
+@cli.command(epilog=_EPILOG)
+@click.option("--force", is_flag=True, help="Regenerate changed notebooks too (after a backup).")
+@click.pass_context
+def build(context: click.Context, force: bool) -> None:
+    """Generate exercises/ from solutions/, never losing a learner's changes."""
+    from zendo._build import build_exercises
+
+    course = _load(context)
+    try:
+        outcomes = build_exercises(course, force=force)
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    except CourseError as error:
+        raise _InternalProblem(str(error)) from None
+    for outcome in outcomes:
+        click.echo(outcome.describe(course.root))
+
+
+def _finish(report: Report, output_format: str, output: Path | None = None) -> None:
+    from zendo.render.json import render_json
+    from zendo.render.junit import render_junit
+    from zendo.render.terminal import render_terminal
+
+    if output_format == "json":
+        text = render_json(report)
+    elif output_format == "junit":
+        text = render_junit(report)
+    else:
+        text = render_terminal(report, color=output is None and sys.stdout.isatty())
+    if output is not None:
+        from zendo._files import write_text_atomically
+
+        write_text_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_PASSED if report.all_passed else EXIT_FAILED)
+
+
+def main() -> None:
+    """Entry point of the `zendo` console script."""
+    cli(prog_name="zendo")

@@ -1,0 +1,1 @@
+"""Renderers: one output format per module, each a function of a Report."""

@@ -1,0 +1,48 @@
+"""JUnit XML, for CI systems that show test results: one test case per grader test."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from zendo._results import Report, Status
+
+
+def render_junit(report: Report) -> str:
+    """The report as JUnit XML: a suite per exercise, points in properties."""
+    root = ET.Element("testsuites", name=report.course)
+    for submission in report.submissions:
+        for exercise in submission.exercises:
+            suite = ET.SubElement(
+                root,
+                "testsuite",
+                name=f"{submission.source}::{exercise.id}",
+                tests=str(max(len(exercise.tests), 1)),
+                failures=str(sum(t.status is Status.FAIL for t in exercise.tests)),
+                errors=str(sum(t.status in (Status.ERROR, Status.TIMEOUT) for t in exercise.tests)),
+            )
+            properties = ET.SubElement(suite, "properties")
+            ET.SubElement(properties, "property", name="points", value=f"{exercise.points:g}")
+            ET.SubElement(properties, "property", name="max_points", value=str(exercise.max_points))
+            ET.SubElement(
+                properties, "property", name="schema_version", value=str(report.schema_version)
+            )
+            tests = exercise.tests or []
+            if not tests:
+                case = ET.SubElement(suite, "testcase", classname=exercise.id, name="(exercise)")
+                ET.SubElement(case, "error", message=exercise.message).text = exercise.message
+            for test in tests:
+                case = ET.SubElement(
+                    suite,
+                    "testcase",
+                    classname=exercise.id,
+                    name=test.name,
+                    time=f"{test.duration_seconds:.3f}",
+                )
+                if test.status is Status.PASS:
+                    continue
+                tag = "failure" if test.status is Status.FAIL else "error"
+                body = test.message + (f"\nHint: {test.hint}" if test.hint else "")
+                element = ET.SubElement(case, tag, message=test.message, type=test.status.value)
+                element.text = body
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

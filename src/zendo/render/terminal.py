@@ -1,0 +1,74 @@
+"""Terminal output written for learners: a line per exercise, then what to do next."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from zendo._results import ExerciseResult, Report, Status, SubmissionResult
+
+_MARKS = {
+    Status.PASS: ("PASS", "green"),
+    Status.FAIL: ("FAIL", "red"),
+    Status.ERROR: ("ERROR", "magenta"),
+    Status.TIMEOUT: ("TIMEOUT", "yellow"),
+}
+_WIDTH = 88
+
+
+def render_terminal(report: Report, *, color: bool = False) -> str:
+    """The report as learner-facing text; ANSI colours only when `color` is true."""
+    blocks = [_render_submission(submission, color) for submission in report.submissions]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _render_submission(submission: SubmissionResult, color: bool) -> str:
+    lines = [f"{submission.source}"]
+    if submission.message:
+        lines.append(_wrap(submission.message, "  "))
+    for exercise in submission.exercises:
+        lines.extend(_render_exercise(exercise, color))
+    passed = sum(e.status is Status.PASS for e in submission.exercises)
+    total = len(submission.exercises)
+    summary = (
+        f"{passed} of {total} exercises passed, "
+        f"{submission.points:g} of {submission.max_points} points."
+    )
+    if submission.status is Status.PASS:
+        summary += " Well done!"
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def _render_exercise(exercise: ExerciseResult, color: bool) -> list[str]:
+    label, colour = _MARKS[exercise.status]
+    mark = click.style(f"{label:<7}", fg=colour, bold=True) if color else f"{label:<7}"
+    lines = [
+        f"  {mark} {exercise.id}: {exercise.title} ({exercise.points:g}/{exercise.max_points})"
+    ]
+    if exercise.status is Status.PASS:
+        return lines
+    problem = exercise.first_problem
+    message = problem.message if problem else exercise.message
+    if message:
+        lines.append(_wrap(message, "          "))
+    if problem and problem.hint:
+        lines.append(_wrap(f"Hint: {problem.hint}", "          "))
+    if problem and problem.output:
+        lines.append(_wrap("Your code printed: " + problem.output.splitlines()[0], "          "))
+    failing = [t for t in exercise.tests if t.status is not Status.PASS]
+    if len(failing) > 1:
+        lines.append(
+            f"          ({len(failing) - 1} more check(s) did not pass; fix this one first.)"
+        )
+    lines.append(f"          More help: zendo hint {exercise.id}")
+    return lines
+
+
+def _wrap(text: str, indent: str) -> str:
+    paragraphs = text.splitlines() or [""]
+    return "\n".join(
+        textwrap.fill(line, _WIDTH, initial_indent=indent, subsequent_indent=indent) or indent
+        for line in paragraphs
+    )
