@@ -45,7 +45,7 @@ def select_exercises(course: Course, names: Sequence[str], notebook: Path | None
             chosen.append(course.exercise(name))
         else:
             chosen.extend(course.lesson(name).data.exercises)
-    return list(dict.fromkeys(chosen))
+    return list({exercise.id: exercise for exercise in chosen}.values())
 
 
 def default_notebook(course: Course, exercises: Sequence[Exercise]) -> Path:

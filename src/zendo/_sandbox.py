@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 # Only these variables reach learner code: no tokens, keys or credentials of the parent.
 _PASSED_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
-_STARTUP_SECONDS = 10.0
+_STARTUP_SECONDS = 5.0
 _DEFAULT_EXAMPLES = 50
 
 

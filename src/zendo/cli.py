@@ -208,4 +208,14 @@ def _finish(report: Report, output_format: str, output: Path | None = None) -> N
 
 def main() -> None:
     """Entry point of the `zendo` console script."""
-    cli(prog_name="zendo")
+    try:
+        cli(prog_name="zendo")
+    except Exception as error:
+        # A fault of the engine itself: one line for the user, the details in the log.
+        logger.exception("Internal fault")
+        click.echo(
+            f"Error: internal fault in zendo ({type(error).__name__}: {error}). "
+            "Run again with -v to see the details, and report it.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
