@@ -22,7 +22,7 @@ NotebookMaker = Callable[[Mapping[str, str]], Path]
 def course_root(tmp_path: Path) -> Path:
     """A private copy of the fixture course, so tests may change it."""
     root = tmp_path / "course-root"
-    shutil.copytree(FIXTURE_COURSE, root)
+    shutil.copytree(FIXTURE_COURSE, root, ignore=shutil.ignore_patterns(".zendo"))
     return root
 
 

@@ -38,16 +38,23 @@ def test_untouched_starter_fails_and_says_it_is_not_done(fixture_course: Course)
 def test_wrong_answer_gets_message_and_hint_text(
     fixture_course: Course, make_notebook: NotebookMaker
 ) -> None:
-    notebook = make_notebook({"demo.greet": "# exercise: demo.greet\ndef greet(n):\n    return 'Hi'"})
+    notebook = make_notebook(
+        {"demo.greet": "# exercise: demo.greet\ndef greet(n):\n    return 'Hi'"}
+    )
     greet = by_id(grade(fixture_course, notebook))["demo.greet"]
     assert greet.status is Status.FAIL
     problem = greet.first_problem
     assert problem is not None
     assert problem.message == "greet('Ada') returned 'Hi'."
-    assert (problem.hint_id, problem.hint) == ("greeting", "The greeting must be exactly 'Hello, NAME!'.")
+    assert (problem.hint_id, problem.hint) == (
+        "greeting",
+        "The greeting must be exactly 'Hello, NAME!'.",
+    )
 
 
-def test_points_are_shared_by_test_weight(fixture_course: Course, make_notebook: NotebookMaker) -> None:
+def test_points_are_shared_by_test_weight(
+    fixture_course: Course, make_notebook: NotebookMaker
+) -> None:
     # Passes the weight-1 test (2 + 3) and fails the weight-3 test (negative numbers).
     code = "# exercise: demo.add\ndef add(a, b):\n    return abs(a) + abs(b)"
     add = by_id(grade(fixture_course, make_notebook({"demo.add": code})))["demo.add"]
@@ -79,7 +86,9 @@ def test_name_from_another_cell_says_to_move_it(
 ) -> None:
     import json
 
-    notebook = make_notebook({"demo.add": "# exercise: demo.add\ndef add(a, b):\n    return helper(a, b)"})
+    notebook = make_notebook(
+        {"demo.add": "# exercise: demo.add\ndef add(a, b):\n    return helper(a, b)"}
+    )
     data = json.loads(notebook.read_text())
     data["cells"].append({"cell_type": "code", "id": "x", "metadata": {}, "outputs": [],
                           "execution_count": None, "source": "def helper(a, b):\n    return a + b"})  # fmt: skip
@@ -173,7 +182,9 @@ def test_work_done_before_a_crash_is_not_lost(
     fixture_course: Course, make_notebook: NotebookMaker
 ) -> None:
     # The segfault happens in demo.greet's test, after demo.add's tests have run.
-    crash = "# exercise: demo.greet\nimport ctypes\ndef greet(name):\n    return ctypes.string_at(0)"
+    crash = (
+        "# exercise: demo.greet\nimport ctypes\ndef greet(name):\n    return ctypes.string_at(0)"
+    )
     result = by_id(grade(fixture_course, make_notebook({"demo.greet": crash})))
     assert result["demo.add"].status is Status.PASS
     assert result["demo.greet"].status is Status.ERROR

@@ -1,0 +1,35 @@
+# Two commands a learner or CI needs, each setting itself up first:
+#   make lab    open the course in JupyterLab
+#   make test   run every test: engine, graders' proofs, notebooks, lint and types
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: lab test check benchmark clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Zendo needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[lab,dev]'
+	touch $(INSTALLED)
+
+# The venv's bin goes first on PATH so that `zendo` works in JupyterLab's terminals.
+lab: $(INSTALLED)
+	PATH="$(BIN):$$PATH" $(BIN)/jupyter lab notebooks/00_welcome.ipynb
+
+test: $(INSTALLED)
+	PATH="$(BIN):$$PATH" $(BIN)/python -m pytest
+
+# Lint and types alone, quicker than the whole suite.
+check: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+benchmark: $(INSTALLED)
+	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_check.py
+
+clean:
+	rm -rf $(VENV) .zendo
