@@ -148,6 +148,8 @@ def find_course_root(start: Path | None = None) -> Path:
 
 def load_course(root: Path) -> Course:
     """Load and validate every lesson file under `root/course/`."""
+    # Absolute, because the grading child runs in another working directory.
+    root = root.resolve()
     course_file = root / "course" / "course.toml"
     if not course_file.is_file():
         raise InputError(f"{course_file} does not exist: is {root} a Zendo course folder?")

@@ -60,6 +60,10 @@ def cli(context: click.Context, course: Path | None, verbose: int) -> None:
             format="%(asctime)s %(levelname)s %(name)s %(message)s",
             stream=sys.stderr,
         )
+    else:
+        # The command owns its process: without -v, log records stay out of the learner's
+        # terminal (Python's last-resort handler would print warnings raw).
+        logging.getLogger().addHandler(logging.NullHandler())
     context.obj = {"course": course}
 
 

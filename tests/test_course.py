@@ -1,0 +1,197 @@
+"""The course's own proofs: every grader is proven against the reference solution, the
+untouched starter and each known wrong answer, and no fact drifts between the lesson
+files, the notebooks and the graders.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, replace_cells
+from zendo._build import generated_text
+from zendo._course import Lesson, load_course
+from zendo._grade import grade_notebook
+from zendo._limits import Limits
+from zendo._notebook import read_cells
+from zendo._results import Status
+
+COURSE = load_course(REPO)
+GRADED = [lesson for lesson in COURSE.lessons if lesson.data.exercises]
+WRONG_ROOT = REPO / "tests" / "graders" / "wrong"
+MIN_WRONG_ANSWERS = {"money": 4}
+DEFAULT_MIN_WRONG_ANSWERS = 3
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    path: Path
+    exercise_id: str
+    what: str
+    caught_by: str
+    hint: str
+    source: str
+
+
+def read_wrong_answer(path: Path) -> WrongAnswer:
+    source = path.read_text(encoding="utf-8")
+    header = dict(re.findall(r"^# (exercise|wrong|caught-by|hint): (.+)$", source, re.MULTILINE))
+    missing = {"exercise", "wrong", "caught-by", "hint"} - header.keys()
+    assert not missing, f"{path}: header lines missing: {sorted(missing)}"
+    assert source.startswith(f"# exercise: {header['exercise']}\n"), f"{path}: first line"
+    assert path.parent.name == header["exercise"], f"{path}: folder and exercise line differ"
+    return WrongAnswer(
+        path, header["exercise"], header["wrong"], header["caught-by"], header["hint"], source
+    )
+
+
+WRONG_ANSWERS = [read_wrong_answer(path) for path in sorted(WRONG_ROOT.glob("*/*.py"))]
+
+
+def lesson_ids(lessons: list[Lesson]) -> list[str]:
+    return [lesson.stem for lesson in lessons]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_reference_solution_passes_every_grader(lesson: Lesson) -> None:
+    solution = lesson.notebook_path(REPO, "solutions")
+    result = grade_notebook(COURSE, solution, lesson.data.exercises, Limits())
+    problems = {
+        e.id: [(t.name, t.message) for t in e.tests if t.status is not Status.PASS]
+        for e in result.exercises
+        if e.status is not Status.PASS
+    }
+    assert not problems
+    assert result.points == result.max_points
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_untouched_starter_fails_every_exercise_with_a_learner_message(lesson: Lesson) -> None:
+    starter = lesson.notebook_path(REPO, "exercises")
+    result = grade_notebook(COURSE, starter, lesson.data.exercises, Limits())
+    for exercise in result.exercises:
+        assert exercise.status is Status.FAIL, (exercise.id, exercise.status, exercise.tests)
+        problem = exercise.first_problem
+        assert problem is not None
+        assert problem.message
+        assert "Traceback" not in problem.message
+        assert exercise.points == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "wrong", WRONG_ANSWERS, ids=[f"{w.exercise_id}/{w.path.stem}" for w in WRONG_ANSWERS]
+)
+def test_known_wrong_answer_is_caught_by_its_test_with_its_hint(
+    wrong: WrongAnswer, tmp_path: Path
+) -> None:
+    exercise = COURSE.exercise(wrong.exercise_id)
+    lesson = COURSE.lesson_of(exercise)
+    notebook = replace_cells(
+        lesson.notebook_path(REPO, "solutions"),
+        {wrong.exercise_id: wrong.source},
+        tmp_path / "wrong.ipynb",
+    )
+    [result] = grade_notebook(COURSE, notebook, [exercise], Limits()).exercises
+    assert result.status is not Status.PASS
+    named = [test for test in result.tests if test.name == wrong.caught_by]
+    assert named, f"{wrong.caught_by} did not run; tests run: {[t.name for t in result.tests]}"
+    caught = named[0]
+    assert caught.status is Status.FAIL, (caught.status, caught.message)
+    assert caught.hint_id == wrong.hint, (caught.hint_id, caught.message)
+    assert caught.hint == lesson.data.hints[wrong.hint]
+
+
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_every_exercise_has_its_known_wrong_answers(lesson: Lesson) -> None:
+    wanted = MIN_WRONG_ANSWERS.get(lesson.slug, DEFAULT_MIN_WRONG_ANSWERS)
+    for exercise in lesson.data.exercises:
+        count = sum(1 for wrong in WRONG_ANSWERS if wrong.exercise_id == exercise.id)
+        assert count >= wanted, f"{exercise.id} has {count} known wrong answers; {wanted} needed"
+
+
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_exercises_are_what_build_generates_from_solutions(lesson: Lesson) -> None:
+    exercises = lesson.notebook_path(REPO, "exercises")
+    expected = generated_text(lesson.notebook_path(REPO, "solutions"))
+    assert exercises.read_text(encoding="utf-8") == expected, "run `zendo build` and commit"
+
+
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_solution_notebook_has_exactly_the_lessons_exercises(lesson: Lesson) -> None:
+    cells = read_cells(lesson.notebook_path(REPO, "solutions"))
+    in_notebook = [cell.exercise_id for cell in cells if cell.exercise_id]
+    assert in_notebook == [exercise.id for exercise in lesson.data.exercises]
+
+
+@pytest.mark.parametrize("lesson", COURSE.lessons, ids=lesson_ids(list(COURSE.lessons)))
+def test_lesson_notebook_opens_and_closes_with_its_facts(lesson: Lesson) -> None:
+    markdown = [
+        c.source
+        for c in read_cells(lesson.notebook_path(REPO, "notebooks"))
+        if c.cell_type == "markdown"
+    ]
+    first, last = markdown[0], markdown[-1]
+    assert lesson.title in first
+    assert f"Time: {lesson.data.minutes} minutes" in first
+    for text in (*lesson.data.questions, *lesson.data.objectives):
+        assert text in first, f"not in the first cell: {text!r}"
+    for text in lesson.data.key_points:
+        assert text in last, f"not in the last cell: {text!r}"
+
+
+def _grader_tests(lesson: Lesson) -> dict[str, tuple[str, list[str]]]:
+    """Each grader test's exercise id and the hint ids it names, read from the source."""
+    tree = ast.parse(lesson.grader_path(REPO).read_text(encoding="utf-8"))
+    tests = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            ids = [
+                d.args[0].value
+                for d in node.decorator_list
+                if isinstance(d, ast.Call)
+                and getattr(d.func, "id", None) == "exercise"
+                and isinstance(d.args[0], ast.Constant)
+            ]
+            assert len(ids) == 1, f"{node.name} needs exactly one @exercise(...)"
+            tests[node.name] = (str(ids[0]), [])
+    return tests
+
+
+def _hint_ids_in(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        str(keyword.value.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "hint" and isinstance(keyword.value, ast.Constant)
+    }
+
+
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_every_grader_test_is_tied_to_an_exercise_of_its_lesson(lesson: Lesson) -> None:
+    tests = _grader_tests(lesson)
+    known = {exercise.id for exercise in lesson.data.exercises}
+    assert {exercise_id for exercise_id, _ in tests.values()} == known
+    for wrong in WRONG_ANSWERS:
+        if wrong.exercise_id in known:
+            assert tests.get(wrong.caught_by, ("?",))[0] == wrong.exercise_id, wrong.path
+
+
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_failure_hints_are_all_defined_and_all_used(lesson: Lesson) -> None:
+    used = _hint_ids_in(lesson.grader_path(REPO))
+    defined = set(lesson.data.hints)
+    assert used <= defined, f"hints named by graders but not defined: {sorted(used - defined)}"
+    assert defined <= used, f"hints defined but never used: {sorted(defined - used)}"
+    wrong_hints = {
+        w.hint for w in WRONG_ANSWERS if COURSE.exercise(w.exercise_id).lesson_slug == lesson.slug
+    }
+    assert wrong_hints <= defined
