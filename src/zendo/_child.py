@@ -1,4 +1,4 @@
-"""The grading child: `python -m zendo._child JOB.json`.
+"""The grading child: `python -m zendo._child JOB.json`, or a fork of the warm server.
 
 Runs in its own session, in a fresh working directory that holds only the learner's
 code. It caps its own resources before any learner code is loaded, runs the graders with
@@ -54,8 +54,9 @@ def _configure_hypothesis(examples: int) -> None:
     settings.load_profile("zendo")
 
 
-def main(argv: list[str]) -> int:
-    job = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+def run_job(job_path: Path) -> int:
+    """Grade the job described in `job_path`, in the current working directory."""
+    job = json.loads(job_path.read_text(encoding="utf-8"))
     workdir = Path.cwd()
     _cap_resources(job["limits"])
     _configure_hypothesis(int(job["hypothesis_examples"]))
@@ -72,11 +73,11 @@ def main(argv: list[str]) -> int:
         result_path=Path(job["result_path"]),
         max_output=int(job["max_output_chars"]),
     )
-    args = [
-        *job["grader_files"], "-c", str(ini), "--rootdir", str(workdir), "-q", "--no-header",
-        "-p", "no:cacheprovider", "-p", "no:stepwise", "--tb=no",
-        "-o", "console_output_style=classic",
-    ]  # fmt: skip
+    # Results travel through the plugin, so pytest's terminal output and the plugins a
+    # grading run never uses are switched off: each one costs start-up time per check.
+    args = [*job["grader_files"], "-c", str(ini), "--rootdir", str(workdir)]
+    for unused in ("terminal", "cacheprovider", "stepwise", "doctest", "junitxml", "pastebin"):
+        args += ["-p", f"no:{unused}"]
     code = pytest.main(args, plugins=[plugin])
     # pytest's own codes: 0 all passed, 1 some failed, 5 nothing collected. Anything else
     # (2 interrupted, 3 internal, 4 usage) means the graders could not run as written.
@@ -85,7 +86,7 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.stdout.flush()
-    code = main(sys.argv)
+    code = run_job(Path(sys.argv[1]))
     sys.stdout.flush()
     # os._exit skips atexit handlers and finalizers a learner may have registered.
     os._exit(code)

@@ -13,9 +13,16 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NewType
+from typing import Annotated, Literal, NewType, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from zendo._errors import CourseError, InputError
 
@@ -49,6 +56,47 @@ class Exercise(_Strict):
         return self.id.split(".", 1)[0]
 
 
+class QuizOption(_Strict):
+    """One option of a multiple-choice question, with why it is right or wrong."""
+
+    text: NonEmptyText
+    correct: bool
+    explanation: NonEmptyText
+
+
+class QuizPair(_Strict):
+    """One prompt of a matching question and the answer it belongs with."""
+
+    prompt: NonEmptyText
+    answer: NonEmptyText
+    explanation: NonEmptyText
+
+
+class Quiz(_Strict):
+    """A question in a lesson: multiple choice (`choice`) or matching (`match`)."""
+
+    id: Annotated[str, StringConstraints(pattern=_EXERCISE_ID)]
+    kind: Literal["choice", "match"]
+    question: NonEmptyText
+    options: list[QuizOption] = []
+    pairs: list[QuizPair] = []
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> Self:
+        if self.kind == "choice":
+            if len(self.options) < 2 or self.pairs:
+                raise ValueError("a 'choice' quiz needs two or more options and no pairs")
+            if sum(option.correct for option in self.options) != 1:
+                raise ValueError("a 'choice' quiz needs exactly one correct option")
+        else:
+            if len(self.pairs) < 2 or self.options:
+                raise ValueError("a 'match' quiz needs two or more pairs and no options")
+            prompts = [pair.prompt for pair in self.pairs]
+            if len(set(prompts)) != len(prompts):
+                raise ValueError("a 'match' quiz's prompts must all differ")
+        return self
+
+
 class LessonData(_Strict):
     """The validated contents of one lesson file, before it is tied to its stem."""
 
@@ -59,6 +107,7 @@ class LessonData(_Strict):
     objectives: Annotated[list[NonEmptyText], Field(min_length=1)]
     key_points: Annotated[list[NonEmptyText], Field(min_length=1)]
     exercises: list[Exercise] = []
+    quizzes: list[Quiz] = []
     hints: dict[Annotated[str, StringConstraints(pattern=_HINT_ID)], NonEmptyText] = {}
 
 
@@ -119,6 +168,15 @@ class Course:
                 return lesson
         known = ", ".join(lesson.slug for lesson in self.lessons)
         raise InputError(f"There is no lesson {name!r}. Known lessons: {known}.")
+
+    def quiz(self, quiz_id: str) -> Quiz:
+        """Return the quiz with this id, or raise InputError listing the known ones."""
+        quizzes = [quiz for lesson in self.lessons for quiz in lesson.data.quizzes]
+        for quiz in quizzes:
+            if quiz.id == quiz_id:
+                return quiz
+        known = ", ".join(quiz.id for quiz in quizzes) or "none yet"
+        raise InputError(f"There is no quiz {quiz_id!r}. Known quizzes: {known}.")
 
     def hint_text(self, hint_id: str | None, exercise: Exercise) -> str | None:
         """The learner-facing text of a failure hint named by a grader, if any."""
@@ -184,11 +242,10 @@ def _load_lesson(path: Path) -> Lesson:
         raise CourseError(
             f"{path}: slug {data.slug!r} does not match the file name's {match['slug']!r}."
         )
-    for exercise in data.exercises:
-        if exercise.lesson_slug != data.slug:
+    for item_id in [exercise.id for exercise in data.exercises] + [q.id for q in data.quizzes]:
+        if item_id.split(".", 1)[0] != data.slug:
             raise CourseError(
-                f"{path}: exercise id {exercise.id!r} must start with the lesson slug "
-                f"'{data.slug}.'."
+                f"{path}: id {item_id!r} must start with the lesson slug '{data.slug}.'."
             )
     return Lesson(stem=path.stem, number=int(match["number"]), data=data)
 
@@ -204,7 +261,8 @@ def _read_toml(path: Path) -> dict[str, object]:
 def _check_unique(lessons: tuple[Lesson, ...]) -> None:
     seen: dict[str, str] = {}
     for lesson in lessons:
-        for key in (f"lesson {lesson.slug}", *(e.id for e in lesson.data.exercises)):
+        ids = [e.id for e in lesson.data.exercises] + [q.id for q in lesson.data.quizzes]
+        for key in (f"lesson {lesson.slug}", *ids):
             if key in seen:
                 raise CourseError(f"{key!r} is defined twice: in {seen[key]} and {lesson.stem}.")
             seen[key] = lesson.stem

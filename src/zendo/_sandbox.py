@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -67,8 +68,20 @@ class GradingJob:
     timeouts: Mapping[str, float]
 
 
-def run_graders(job: GradingJob, limits: Limits) -> ChildRun:
-    """Run the job's graders on its sources in a limited child; never raises for learner faults."""
+class Launcher(Protocol):
+    """Starts the grading child for a job and waits for it, within a time limit."""
+
+    def launch(self, job_path: Path, workdir: Path, private: Path, timeout: float) -> int | None:
+        """Run the child: its exit code (negative: the killing signal), or None on timeout."""
+        ...
+
+
+def run_graders(job: GradingJob, limits: Limits, launcher: Launcher | None = None) -> ChildRun:
+    """Run the job's graders on its sources in a limited child; never raises for learner faults.
+
+    By default a fresh interpreter is spawned (the command line's cold path); a notebook
+    passes its warm fork server instead.
+    """
     started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="zendo-run-", ignore_cleanup_errors=True) as private_dir,
@@ -81,7 +94,8 @@ def run_graders(job: GradingJob, limits: Limits) -> ChildRun:
             (workdir / f"{module_name(exercise_id)}.py").write_text(source.source, encoding="utf-8")
         job_path.write_text(json.dumps(_job_document(job, limits, result_path)), encoding="utf-8")
         hard_timeout = min(limits.timeout_seconds, _STARTUP_SECONDS + sum(job.timeouts.values()))
-        fate, detail = _run_child(job_path, workdir, private, hard_timeout)
+        code = (launcher or SpawnLauncher()).launch(job_path, workdir, private, hard_timeout)
+        fate, detail = _fate(code, private, hard_timeout)
         collected, outcomes = _read_results(result_path)
     duration = time.monotonic() - started
     logger.info(
@@ -125,7 +139,8 @@ def _job_document(job: GradingJob, limits: Limits, result_path: Path) -> dict[st
     }
 
 
-def _child_environment(workdir: Path) -> dict[str, str]:
+def child_environment(workdir: Path) -> dict[str, str]:
+    """The whole environment of a grading child: an allow-list, nothing inherited beyond it."""
     environment = {name: os.environ[name] for name in _PASSED_ENVIRONMENT if name in os.environ}
     package_parent = str(Path(zendo.__file__).resolve().parents[1])
     environment.update(
@@ -141,32 +156,41 @@ def _child_environment(workdir: Path) -> dict[str, str]:
     return environment
 
 
-def _run_child(job_path: Path, workdir: Path, private: Path, timeout: float) -> tuple[Fate, str]:
-    command = [sys.executable, "-B", "-m", "zendo._child", str(job_path)]
-    with (private / "stdout").open("wb") as stdout, (private / "stderr").open("wb") as stderr:
-        try:
-            # Fixed command, no shell; learner code only ever arrives as a file.
-            process = subprocess.Popen(  # noqa: S603
-                command,
-                cwd=workdir,
-                env=_child_environment(workdir),
-                stdin=subprocess.DEVNULL,
-                stdout=stdout,
-                stderr=stderr,
-                start_new_session=True,
-            )
-        except OSError as error:
-            raise SandboxError(f"Could not start the grading process: {error}.") from error
-        try:
-            code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process.pid)
-            process.wait()
-            return Fate.TIMEOUT, f"The check was stopped after {timeout:g} seconds."
-        finally:
-            # Grandchildren (a fork bomb, a stray server) die with their group either way.
-            _kill_group(process.pid)
-    error_tail = (private / "stderr").read_bytes()[-2000:].decode("utf-8", "replace")
+class SpawnLauncher:
+    """Starts a fresh interpreter per job: `python -m zendo._child JOB.json`."""
+
+    def launch(self, job_path: Path, workdir: Path, private: Path, timeout: float) -> int | None:
+        command = [sys.executable, "-B", "-m", "zendo._child", str(job_path)]
+        with (private / "stdout").open("wb") as stdout, (private / "stderr").open("wb") as stderr:
+            try:
+                # Fixed command, no shell; learner code only ever arrives as a file.
+                process = subprocess.Popen(  # noqa: S603
+                    command,
+                    cwd=workdir,
+                    env=child_environment(workdir),
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
+            except OSError as error:
+                raise SandboxError(f"Could not start the grading process: {error}.") from error
+            try:
+                return process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                kill_group(process.pid)
+                process.wait()
+                return None
+            finally:
+                # Grandchildren (a fork bomb, a stray server) die with their group either way.
+                kill_group(process.pid)
+
+
+def _fate(code: int | None, private: Path, timeout: float) -> tuple[Fate, str]:
+    if code is None:
+        return Fate.TIMEOUT, f"The check was stopped after {timeout:g} seconds."
+    stderr = private / "stderr"
+    error_tail = stderr.read_bytes()[-2000:].decode("utf-8", "replace") if stderr.exists() else ""
     if code == 0:
         return Fate.FINISHED, ""
     if code == 3:
@@ -189,7 +213,8 @@ def _crash_message(signal_name: str) -> str:
     return f"The grading process was ended by the signal {signal_name}."
 
 
-def _kill_group(pid: int) -> None:
+def kill_group(pid: int) -> None:
+    """Kill a whole process group, quietly if it is already gone."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
 

@@ -28,7 +28,7 @@ def _render_submission(submission: SubmissionResult, color: bool) -> str:
     if submission.message:
         lines.append(_wrap(submission.message, "  "))
     for exercise in submission.exercises:
-        lines.extend(_render_exercise(exercise, color))
+        lines.extend(render_exercise_lines(exercise, color))
     passed = sum(e.status is Status.PASS for e in submission.exercises)
     total = len(submission.exercises)
     summary = (
@@ -41,7 +41,8 @@ def _render_submission(submission: SubmissionResult, color: bool) -> str:
     return "\n".join(lines)
 
 
-def _render_exercise(exercise: ExerciseResult, color: bool) -> list[str]:
+def render_exercise_lines(exercise: ExerciseResult, color: bool = False) -> list[str]:
+    """The lines that report one exercise to a learner."""
     label, colour = _MARKS[exercise.status]
     mark = click.style(f"{label:<7}", fg=colour, bold=True) if color else f"{label:<7}"
     lines = [

@@ -1,0 +1,155 @@
+"""A warm grading server for the notebook: fork a ready child instead of starting Python.
+
+Starting a fresh interpreter and importing pytest and hypothesis costs about half a
+second; a notebook learner checks often. The server is started once per kernel, with
+the same clean environment as any grading child, imports the heavy modules, then forks
+one child per job. The child is the same code as the cold path (`_child.run_job`), so
+the verdict is the same; only the start-up is saved.
+
+Protocol, one JSON object per line: the kernel writes `{"job", "workdir", "private"}`; the
+server answers `{"pid"}` at once and `{"code"}` when the child has ended (negative: the
+signal that killed it). The kernel enforces the timeout by killing the child's group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+from zendo._errors import SandboxError
+from zendo._sandbox import child_environment, kill_group
+
+logger = logging.getLogger(__name__)
+
+
+class ForkServer:
+    """The kernel's handle on its warm grading server; a Launcher for `run_graders`."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self.startup_seconds: float | None = None
+
+    def launch(self, job_path: Path, workdir: Path, private: Path, timeout: float) -> int | None:
+        process = self._ensure_started(workdir)
+        request = {"job": str(job_path), "workdir": str(workdir), "private": str(private)}
+        stdin, stdout = _pipes(process)
+        try:
+            stdin.write(json.dumps(request).encode() + b"\n")
+            stdin.flush()
+            pid = self._read(stdout, 30.0)["pid"]
+        except (OSError, ValueError, KeyError, TimeoutError) as error:
+            self.close()
+            raise SandboxError(f"The warm grading server stopped answering: {error}.") from error
+        try:
+            return self._read(stdout, timeout)["code"]
+        except TimeoutError:
+            kill_group(pid)
+            # The server reaps the killed child and still reports it; read that line.
+            with contextlib.suppress(TimeoutError, ValueError, KeyError, OSError):
+                self._read(stdout, 5.0)
+            return None
+        finally:
+            kill_group(pid)
+
+    def close(self) -> None:
+        """Stop the server (a new one starts on the next check)."""
+        if self._process is not None:
+            kill_group(self._process.pid)
+            self._process.wait()
+            self._process = None
+
+    def _ensure_started(self, workdir: Path) -> subprocess.Popen[bytes]:
+        if self._process is not None and self._process.poll() is None:
+            return self._process
+        started = time.monotonic()
+        # Fixed command, no shell; the server's environment is a grading child's.
+        self._process = subprocess.Popen(
+            [sys.executable, "-B", "-m", "zendo._forkserver"],
+            cwd=workdir.parent,
+            env=child_environment(workdir.parent),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            self._read(_pipes(self._process)[1], 60.0)  # the server says it is ready
+        except (TimeoutError, ValueError) as error:
+            self.close()
+            raise SandboxError(f"The warm grading server did not start: {error}.") from error
+        self.startup_seconds = time.monotonic() - started
+        logger.info(
+            "Started the warm grading server",
+            extra={"startup_seconds": round(self.startup_seconds, 3)},
+        )
+        return self._process
+
+    @staticmethod
+    def _read(stream: IO[bytes], timeout: float) -> dict[str, int]:
+        ready, _, _ = select.select([stream], [], [], timeout)
+        if not ready:
+            raise TimeoutError(f"no answer within {timeout:g} seconds")
+        line = stream.readline()
+        if not line:
+            raise ValueError("the server closed its output")
+        value = json.loads(line)
+        if not isinstance(value, dict) or not all(isinstance(v, int) for v in value.values()):
+            raise ValueError(f"the server sent {line[:200]!r}")
+        return value
+
+
+def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
+    if process.stdin is None or process.stdout is None:  # pragma: no cover - set by Popen
+        raise SandboxError("The warm grading server has no pipes.")
+    return process.stdin, process.stdout
+
+
+def serve() -> None:
+    """The server's loop: pre-import, then fork one child per request."""
+    # Imported once here, shared copy-on-write by every forked child.
+    import hypothesis  # noqa: F401
+    import pytest  # noqa: F401
+
+    import zendo._plugin  # noqa: F401
+    from zendo._child import run_job
+
+    out = sys.stdout.buffer
+    out.write(b'{"ready": 1}\n')
+    out.flush()
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        private = Path(request["private"])
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            workdir = Path(request["workdir"])
+            os.chdir(workdir)
+            os.environ.update(HOME=str(workdir), TMPDIR=str(workdir))
+            for descriptor, name in ((1, "stdout"), (2, "stderr")):
+                target = os.open(private / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(target, descriptor)
+                os.close(target)
+            code = 3
+            try:
+                code = run_job(Path(request["job"]))
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        out.write(json.dumps({"pid": pid}).encode() + b"\n")
+        out.flush()
+        _, status = os.waitpid(pid, 0)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        out.write(json.dumps({"code": code}).encode() + b"\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    serve()

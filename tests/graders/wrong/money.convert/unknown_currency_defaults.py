@@ -1,0 +1,12 @@
+# exercise: money.convert
+# wrong: falls back to two places for a currency code it does not know
+# caught-by: test_convert_rejects_unknown_currency
+# hint: unknown_currency
+def convert(
+    amount: Decimal, rate: Decimal, to_currency: str, rounding: str = ROUND_HALF_EVEN
+) -> Decimal:
+    """Convert amount at rate (to_currency units per source unit), rounded to to_currency."""
+    if not isinstance(amount, Decimal) or not isinstance(rate, Decimal):
+        raise TypeError("amount and rate must be Decimal")
+    quantum = Decimal(1).scaleb(-MINOR_UNITS.get(to_currency, 2))
+    return (amount * rate).quantize(quantum, rounding=rounding)

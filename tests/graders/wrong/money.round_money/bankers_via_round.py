@@ -1,0 +1,14 @@
+# exercise: money.round_money
+# wrong: uses round() on a float for banker's rounding, believing that is why round(2.675, 2) is 2.67
+# caught-by: test_round_money_avoids_binary_floats
+# hint: binary_float
+def round_money(amount: Decimal, mode: Literal["half_up", "bankers"]) -> Decimal:
+    """Round amount to whole cents: "half_up" sends ties away from zero, "bankers" to even."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"round_money needs a Decimal, got {type(amount).__name__}")
+    if mode not in ("half_up", "bankers"):
+        raise ValueError(f"unknown rounding mode {mode!r}")
+    if mode == "bankers":
+        # round() already does banker's rounding
+        return Decimal(str(round(float(amount), 2)))
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
