@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,7 @@ class ExerciseSource:
     source: str
     cell_start_line: int
     cell_number: int | None
-    defined_elsewhere: dict[str, int] = field(default_factory=dict)
+    defined_elsewhere: dict[str, str] = field(default_factory=dict)
 
 
 def module_name(exercise_id: str) -> str:
@@ -36,8 +36,14 @@ def module_name(exercise_id: str) -> str:
     return exercise_id.replace(".", "_")
 
 
+def notebook_cell_label(cell: Cell) -> str:
+    return f"cell {cell.index + 1}"
+
+
 def extract_from_cells(
-    cells: Sequence[Cell], exercise_ids: Iterable[str]
+    cells: Sequence[Cell],
+    exercise_ids: Iterable[str],
+    cell_label: Callable[[Cell], str] = notebook_cell_label,
 ) -> dict[str, ExerciseSource]:
     """Build the graded source of each wanted exercise present in `cells`.
 
@@ -63,7 +69,7 @@ def extract_from_cells(
             source=prefix + _runnable(cell.source) + "\n",
             cell_start_line=prefix.count("\n") + 1,
             cell_number=cell.index + 1,
-            defined_elsewhere=_top_level_names(others),
+            defined_elsewhere=_top_level_names(others, cell_label),
         )
     return sources
 
@@ -100,8 +106,8 @@ def _runnable(source: str) -> str:
     return "\n".join(lines)
 
 
-def _top_level_names(cells: Iterable[Cell]) -> dict[str, int]:
-    names: dict[str, int] = {}
+def _top_level_names(cells: Iterable[Cell], cell_label: Callable[[Cell], str]) -> dict[str, str]:
+    names: dict[str, str] = {}
     for cell in cells:
         try:
             tree = ast.parse(_runnable(cell.source))
@@ -109,7 +115,7 @@ def _top_level_names(cells: Iterable[Cell]) -> dict[str, int]:
             continue
         for node in tree.body:
             for name in _names_bound_by(node):
-                names.setdefault(name, cell.index + 1)
+                names.setdefault(name, cell_label(cell))
     return names
 
 

@@ -24,7 +24,7 @@ from zendo._results import (
     TestResult,
     worst,
 )
-from zendo._sandbox import ChildRun, Fate, GradingJob, run_graders
+from zendo._sandbox import ChildRun, Fate, GradingJob, Launcher, run_graders
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ def grade_sources(
     exercises: Sequence[Exercise],
     limits: Limits,
     label: str,
+    launcher: Launcher | None = None,
 ) -> SubmissionResult:
     """Grade already-extracted sources: one child process per lesson involved."""
     results: list[ExerciseResult] = []
@@ -85,7 +86,7 @@ def grade_sources(
             if not grader.is_file():
                 raise CourseError(f"The graders of lesson {lesson.slug!r} are missing: {grader}.")
             timeouts = {e.id: e.timeout_seconds for e in wanted if e.id in present}
-            run = run_graders(GradingJob(grader, present, timeouts), limits)
+            run = run_graders(GradingJob(grader, present, timeouts), limits, launcher)
             _raise_on_course_fault(run, lesson.slug)
         for exercise in wanted:
             if run is not None and exercise.id in present:

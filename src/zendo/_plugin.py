@@ -33,7 +33,7 @@ class ExerciseJob(TypedDict):
     module: str
     cell_start_line: int
     cell_number: int | None
-    defined_elsewhere: dict[str, int]
+    defined_elsewhere: dict[str, str]
     timeout_seconds: float
 
 
@@ -245,7 +245,7 @@ class ZendoPlugin:
     def _moved_name_message(self, exercise_id: str, name: str) -> str:
         cell = self.exercises[exercise_id]["defined_elsewhere"][name]
         return (
-            f"Your code uses {name!r}, which is defined in another cell (cell {cell}). An "
+            f"Your code uses {name!r}, which is defined in another cell ({cell}). An "
             "exercise is graded on its own cell plus the '# setup' cells only: move "
             f"{name!r} into the exercise cell of {exercise_id}."
         )

@@ -375,7 +375,6 @@ def test_allocate_fowler_cases(submission: ModuleType) -> None:
         (10000, [50, 30, 20], [5000, 3000, 2000]),
         (10000, [1, 1, 1], [3334, 3333, 3333]),
         (0, [1, 2], [0, 0]),
-        (-5, [70, 30], [-3, -2]),
     ]:
         shares = check_allocation(submission, total, ratios)
         expect(
@@ -484,11 +483,10 @@ def check_amount(
         f"{shown} returned {show(made)}; expected a Money.",
         hint=hint,
     )
-    got_units = getattr(made, "minor_units", None)
+    got_units = getattr(made, "minor", None)
     expect(
         got_units == minor_units and getattr(made, "currency", None) == currency,
-        f"{shown} returned {show(made)}; expected minor_units={minor_units} and "
-        f"currency={currency!r}.",
+        f"{shown} returned {show(made)}; expected minor={minor_units} and currency={currency!r}.",
         hint=hint,
     )
     as_decimal = made.to_decimal()
@@ -563,7 +561,7 @@ def test_money_rejects_floats(submission: ModuleType) -> None:
         lambda: submission.Money(1.5, "EUR"),
         "Money(1.5, 'EUR')",
         TypeError,
-        "minor_units is a whole number.",
+        "minor is a whole number of minor units.",
         hint="reject_float",
     )
     price = money(submission, "12.34", "EUR")
@@ -582,14 +580,14 @@ def test_money_checks_its_currency(submission: ModuleType) -> None:
         lambda: submission.Money.of("1.00", "XYZ"),
         "Money.of('1.00', 'XYZ')",
         ValueError,
-        "XYZ is not an ISO 4217 code in MINOR_UNITS.",
+        "XYZ is not an ISO 4217 code in MINOR_UNIT_EXPONENT.",
         hint="unknown_currency",
     )
     expect_raises(
         lambda: submission.Money(100, "eur"),
         "Money(100, 'eur')",
         ValueError,
-        "currency codes are upper case, as in MINOR_UNITS.",
+        "currency codes are upper case, as in MINOR_UNIT_EXPONENT.",
         hint="unknown_currency",
     )
 
@@ -599,17 +597,17 @@ def test_money_is_immutable(submission: ModuleType) -> None:
     price = money(submission, "12.34", "EUR")
 
     def change_price() -> None:
-        price.minor_units = 0
+        price.minor = 0
 
     outcome = attempt(change_price)
     expect(
         isinstance(outcome.error, AttributeError | TypeError | ValueError),
-        "price = Money.of('12.34', 'EUR'); price.minor_units = 0 was accepted; expected "
+        "price = Money.of('12.34', 'EUR'); price.minor = 0 was accepted; expected "
         "an error, because a value object never changes once it is made.",
         hint="frozen_value_object",
     )
     expect(
-        price.minor_units == 1234,
+        price.minor == 1234,
         f"after a refused assignment, price is {show(price)}; expected it unchanged.",
         hint="frozen_value_object",
     )
@@ -736,26 +734,26 @@ def test_money_returns_notimplemented_for_foreign_types(submission: ModuleType) 
 
 @exercise("money.value_object")
 def test_money_allocates(submission: ModuleType) -> None:
-    for amount, currency, ratios, expected in [
-        ("0.05", "EUR", [70, 30], ["0.04", "0.01"]),
-        ("100", "EUR", [1, 1, 1], ["33.34", "33.33", "33.33"]),
-        ("100", "JPY", [1, 1, 1], ["34", "33", "33"]),
-        ("-0.05", "EUR", [70, 30], ["-0.03", "-0.02"]),
+    # A refund may be allocated as the mirror image of the charge, so either answer is fine.
+    for amount, currency, ratios, answers in [
+        ("0.05", "EUR", [70, 30], [["0.04", "0.01"]]),
+        ("100", "EUR", [1, 1, 1], [["33.34", "33.33", "33.33"]]),
+        ("100", "JPY", [1, 1, 1], [["34", "33", "33"]]),
+        ("-0.05", "EUR", [70, 30], [["-0.03", "-0.02"], ["-0.04", "-0.01"]]),
     ]:
         shown = f"Money.of({amount!r}, {currency!r}).allocate({ratios!r})"
-        total = money(submission, amount, currency)
-        got = total.allocate(list(ratios))
-        wanted = [money(submission, share, currency) for share in expected]
-        if got == wanted:
+        got = money(submission, amount, currency).allocate(list(ratios))
+        wanted = [[money(submission, share, currency) for share in answer] for answer in answers]
+        if got in wanted:
             continue
-        units = [getattr(share, "minor_units", None) for share in got]
+        units = [getattr(share, "minor", None) for share in got] if isinstance(got, list) else []
         kept = (
-            isinstance(got, list)
+            len(units) == len(ratios)
             and all(is_whole(unit) for unit in units)
-            and sum(units) == sum(share.minor_units for share in wanted)
+            and sum(units) == sum(share.minor for share in wanted[0])
         )
         fail(
-            f"{shown} returned {show(got)}; expected {show(wanted)}.",
+            f"{shown} returned {show(got)}; expected {show(wanted[0])}.",
             hint="follow_the_ratios" if kept else "lost_cent",
         )
 
@@ -784,7 +782,7 @@ tripled: Money = price * 3
 also_tripled: Money = 3 * price
 shares: list[Money] = price.allocate([1, 2])
 amount: Decimal = price.to_decimal()
-minor_units: int = price.minor_units
+minor: int = price.minor
 currency: str = price.currency
 mismatch = CurrencyMismatchError("EUR", "USD")
 left: str = mismatch.left
@@ -815,7 +813,7 @@ CLIENT_REJECTED = [
         "passing a float to Money.of must be a type error, but mypy accepted it",
     ),
     (
-        "price.minor_units = 5  # type: ignore[misc]",
+        "price.minor = 5  # type: ignore[misc]",
         "frozen_value_object",
         "assigning to a field of a value object must be a type error, but mypy accepted it",
     ),
@@ -1017,7 +1015,7 @@ def test_convert_rejects_unknown_currency(submission: ModuleType) -> None:
             lambda code=code: submission.convert(Decimal("1.00"), Decimal("1"), code),
             shown,
             ValueError,
-            f"{code} is not a code in MINOR_UNITS.",
+            f"{code} is not a code in MINOR_UNIT_EXPONENT.",
             hint="unknown_currency",
         )
         expect(
