@@ -44,7 +44,8 @@ def test_build_clears_outputs_and_records_what_it_generated(fixture_course: Cour
     assert outcome.action is BuildAction.CREATED
     notebook = json.loads(target.read_text())
     assert all(c.get("outputs", []) == [] for c in notebook["cells"])
-    assert set(notebook["metadata"]["zendo"]["generated"]) == {"demo.add", "demo.greet"}
+    starters = notebook["metadata"]["zendo"]["starters"]
+    assert starters["demo.greet"] == "# exercise: demo.greet\ndef greet(name):\n    return 'Hello'"
     assert [o.action for o in build_exercises(fixture_course)] == [BuildAction.UNCHANGED]
 
 

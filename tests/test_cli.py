@@ -132,3 +132,79 @@ def test_hint_survives_a_corrupt_state_file(runner: CliRunner, course_root: Path
     assert code == 0
     assert output.startswith("Hint 1 of 2")
     assert (course_root / ".zendo" / "state.corrupt.json").read_text() == "{garbage"
+
+
+def test_reset_restores_the_starter_and_backs_up_the_learners_version(
+    runner: CliRunner, course_root: Path
+) -> None:
+    notebook = course_root / "exercises" / "01_demo.ipynb"
+    data = json.loads(notebook.read_text())
+    for cell in data["cells"]:
+        if "".join(cell["source"]).startswith("# exercise: demo.add"):
+            cell["source"] = "# exercise: demo.add\ndef add(a, b):\n    return 'my attempt'"
+    notebook.write_text(json.dumps(data))
+    mine = notebook.read_bytes()
+    code, output = invoke(runner, course_root, "reset", "demo.add")
+    assert code == 0
+    backup = Path(output.splitlines()[1].removeprefix("Your previous version is saved in ")[:-1])
+    assert backup.read_bytes() == mine
+    assert "my attempt" not in notebook.read_text()
+    assert "raise NotImplementedError  # TODO: add the numbers" in notebook.read_text()
+
+
+def test_reset_works_without_solutions_from_the_recorded_starter(
+    runner: CliRunner, course_root: Path
+) -> None:
+    (course_root / "solutions" / "01_demo.ipynb").unlink()
+    code, _ = invoke(runner, course_root, "reset", "demo.greet")
+    assert code == 0
+    assert "return 'Hello'" in (course_root / "exercises" / "01_demo.ipynb").read_text()
+
+
+def test_progress_shows_what_check_recorded(runner: CliRunner, course_root: Path) -> None:
+    notebook = course_root / "solutions" / "01_demo.ipynb"
+    invoke(runner, course_root, "check", "demo.greet", "--notebook", str(notebook))
+    code, output = invoke(runner, course_root, "progress")
+    assert code == 0
+    assert "01_demo: 1/2 exercises passed, 0/2 quiz questions right" in output
+    assert "demo.greet  pass" in output
+
+
+@pytest.mark.slow
+def test_watch_checks_again_when_the_notebook_is_saved(course_root: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    notebook = course_root / "exercises" / "01_demo.ipynb"
+    command = [sys.executable, "-m", "zendo", "--course", str(course_root), "watch", "demo.greet"]
+    command += ["--interval", "0.2"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        try:
+            lines = _read_until(process.stdout, "points.", 30)
+            assert "FAIL    demo.greet" in lines
+            data = json.loads(notebook.read_text())
+            for cell in data["cells"]:
+                if "".join(cell["source"]).startswith("# exercise: demo.greet"):
+                    cell["source"] = (
+                        "# exercise: demo.greet\ndef greet(n):\n    return f'Hello, {n}!'"
+                    )
+            time.sleep(0.05)
+            notebook.write_text(json.dumps(data))
+            assert "PASS    demo.greet" in _read_until(process.stdout, "points.", 30)
+        finally:
+            process.terminate()
+
+
+def _read_until(stream: object, marker: str, seconds: float) -> str:
+    import time
+
+    deadline = time.monotonic() + seconds
+    seen = []
+    while time.monotonic() < deadline:
+        line = stream.readline()  # type: ignore[attr-defined]
+        seen.append(line)
+        if marker in line:
+            break
+    return "".join(seen)

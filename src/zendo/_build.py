@@ -1,26 +1,24 @@
 """Generating `exercises/` from `solutions/`, without ever destroying a learner's work.
 
 Each solution region (`# BEGIN SOLUTION` … `# END SOLUTION`) becomes its starter, and
-outputs are cleared. The generated notebook records a hash of every exercise cell it
-wrote; an existing exercise notebook whose exercise cells no longer match those hashes
-has been changed by a learner, so it is kept, backed up, and reported, not overwritten.
+outputs are cleared. The generated notebook records the starter of every exercise cell
+it wrote (in its metadata, so `zendo reset` works even in a copy without solutions); an
+existing exercise notebook whose exercise cells no longer match those starters has been
+changed by a learner, so it is kept, backed up, and reported, not overwritten.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import logging
-import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from zendo._course import Course, Lesson
 from zendo._errors import CourseError, NotebookError
-from zendo._files import write_text_atomically
+from zendo._files import back_up, write_text_atomically
 from zendo._notebook import Cell, cell_source, read_notebook_json
 
 logger = logging.getLogger(__name__)
@@ -91,7 +89,7 @@ def generate_exercise_notebook(solution: dict[str, object], origin: Path) -> dic
     raw_cells = notebook.get("cells")
     if not isinstance(raw_cells, list):
         raise CourseError(f"{origin}: the notebook's 'cells' is not a list.")
-    generated: dict[str, str] = {}
+    starters: dict[str, str] = {}
     for index, raw in enumerate(raw_cells):
         if not isinstance(raw, dict) or raw.get("cell_type") != "code":
             continue
@@ -102,10 +100,10 @@ def generate_exercise_notebook(solution: dict[str, object], origin: Path) -> dic
         raw["execution_count"] = None
         exercise_id = Cell(index, "code", starter).exercise_id
         if exercise_id:
-            generated[exercise_id] = source_hash(starter)
+            starters[exercise_id] = starter
     metadata = notebook.setdefault("metadata", {})
     if isinstance(metadata, dict):
-        metadata["zendo"] = {"generated": generated}
+        metadata["zendo"] = {"starters": starters}
     return notebook
 
 
@@ -144,10 +142,6 @@ def replace_solution_regions(source: str, where: str) -> str:
     return "\n".join(output)
 
 
-def source_hash(source: str) -> str:
-    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()
-
-
 def _uncomment(line: str, where: str) -> str:
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
@@ -171,7 +165,7 @@ def _build_one(course: Course, lesson: Lesson, solution: Path, force: bool) -> B
         return BuildOutcome(target, BuildAction.UNCHANGED)
     changed = _changed_exercises(target, json.loads(text))
     if changed:
-        backup = _back_up(course.root, target)
+        backup = back_up(course.root, target)
         if not force:
             logger.info("Kept a changed exercise notebook", extra={"lesson": lesson.slug})
             return BuildOutcome(target, BuildAction.KEPT, changed, backup)
@@ -192,11 +186,11 @@ def _changed_exercises(target: Path, fresh: dict[str, object]) -> tuple[str, ...
         current = read_notebook_json(target)
     except NotebookError:
         return ("(the whole notebook: it cannot be read)",)
-    recorded = _recorded_hashes(current) or _recorded_hashes(fresh)
+    recorded = recorded_starters(current) or recorded_starters(fresh)
     changed = [
         exercise_id
         for exercise_id, source in _exercise_sources(current).items()
-        if recorded.get(exercise_id) != source_hash(source)
+        if recorded.get(exercise_id, "").strip() != source.strip()
     ]
     missing = [
         exercise_id for exercise_id in recorded if exercise_id not in _exercise_sources(current)
@@ -204,13 +198,14 @@ def _changed_exercises(target: Path, fresh: dict[str, object]) -> tuple[str, ...
     return tuple(changed + missing)
 
 
-def _recorded_hashes(notebook: dict[str, object]) -> dict[str, str]:
+def recorded_starters(notebook: dict[str, object]) -> dict[str, str]:
+    """The starter of each exercise cell, as the build last wrote it into this notebook."""
     metadata = notebook.get("metadata")
     zendo_data = metadata.get("zendo") if isinstance(metadata, dict) else None
-    generated = zendo_data.get("generated") if isinstance(zendo_data, dict) else None
-    if not isinstance(generated, dict):
+    starters = zendo_data.get("starters") if isinstance(zendo_data, dict) else None
+    if not isinstance(starters, dict):
         return {}
-    return {str(key): str(value) for key, value in generated.items()}
+    return {str(key): str(value) for key, value in starters.items()}
 
 
 def _exercise_sources(notebook: dict[str, object]) -> dict[str, str]:
@@ -225,14 +220,6 @@ def _exercise_sources(notebook: dict[str, object]) -> dict[str, str]:
             if cell.exercise_id:
                 sources[cell.exercise_id] = cell.source
     return sources
-
-
-def _back_up(root: Path, target: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    backup = root / ".zendo" / "backups" / f"{target.stem}.{stamp}.ipynb"
-    backup.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(target, backup)
-    return backup
 
 
 def _relative(path: Path | None, root: Path) -> str:

@@ -1,9 +1,11 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Safe file writes: atomic replacement, and backups before anything is replaced."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -20,3 +22,12 @@ def write_text_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def back_up(root: Path, target: Path) -> Path:
+    """Copy `target` into the course's `.zendo/backups/`, with a time stamp; return the copy."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    backup = root / ".zendo" / "backups" / f"{target.stem}.{stamp}{target.suffix}"
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(target, backup)
+    return backup

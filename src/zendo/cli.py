@@ -112,6 +112,12 @@ def check(
         raise _UsageProblem(str(error)) from None
     except (CourseError, SandboxError) as error:
         raise _InternalProblem(str(error)) from None
+    from zendo._state import record_verdict
+
+    for exercise in result.exercises:
+        record_verdict(
+            course.root, exercise.id, exercise.status.value, exercise.points, exercise.max_points
+        )
     _finish(make_report(course, [result]), output_format)
 
 
@@ -170,6 +176,77 @@ def hint(context: click.Context, exercise_id: str, level: int | None) -> None:
         click.echo(f"Run `zendo hint {exercise.id}` again for the next hint.")
     else:
         click.echo("That was the last hint.")
+
+
+@cli.command(epilog=_EPILOG)
+@click.pass_context
+def progress(context: click.Context) -> None:
+    """Show your progress: exercises passed, points, hints seen, quizzes answered."""
+    from zendo._progress import progress_report
+
+    click.echo(progress_report(_load(context))[0])
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("exercise_id")
+@click.option("--notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def reset(context: click.Context, exercise_id: str, notebook: Path | None) -> None:
+    """Put an exercise cell back to its starter; your version is backed up first."""
+    from zendo._grade import default_notebook
+    from zendo._reset import reset_exercise
+
+    course = _load(context)
+    try:
+        path = notebook or default_notebook(course, [course.exercise(exercise_id)])
+        backup = reset_exercise(course, exercise_id, path)
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    click.echo(f"Reset {exercise_id} in {path}.")
+    click.echo(f"Your previous version is saved in {backup}.")
+    click.echo("If the notebook is open, use File → Reload Notebook from Disk to see the change.")
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("names", nargs=-1)
+@click.option("--notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True)
+@click.pass_context
+def watch(
+    context: click.Context, names: tuple[str, ...], notebook: Path | None, interval: float
+) -> None:
+    """Check again each time the notebook is saved (Ctrl+C to stop)."""
+    import time
+
+    from zendo._grade import default_notebook, grade_notebook, make_report, select_exercises
+    from zendo.render.terminal import render_terminal
+
+    course = _load(context)
+    try:
+        exercises = select_exercises(course, names, notebook)
+        path = notebook or default_notebook(course, exercises)
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    click.echo(f"Watching {path}; save it to check again. Ctrl+C stops.")
+    last_seen: float | None = None
+    try:
+        while True:
+            try:
+                modified = path.stat().st_mtime
+            except FileNotFoundError:
+                modified = None
+            if modified is not None and modified != last_seen:
+                last_seen = modified
+                try:
+                    result = grade_notebook(course, path, exercises, Limits())
+                    text = render_terminal(make_report(course, [result]), color=sys.stdout.isatty())
+                except InputError as error:
+                    text = f"{error}\n"
+                click.echo(f"--- {time.strftime('%H:%M:%S')} ---")
+                click.echo(text, nl=False)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.")
 
 
 @cli.command(epilog=_EPILOG)

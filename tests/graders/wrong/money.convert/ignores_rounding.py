@@ -8,7 +8,7 @@ def convert(
     """Convert amount at rate (to_currency units per source unit), rounded to to_currency."""
     if not isinstance(amount, Decimal) or not isinstance(rate, Decimal):
         raise TypeError("amount and rate must be Decimal")
-    if to_currency not in MINOR_UNITS:
+    if to_currency not in MINOR_UNIT_EXPONENT:
         raise ValueError(f"unknown currency code {to_currency!r}")
-    quantum = Decimal(1).scaleb(-MINOR_UNITS[to_currency])
+    quantum = Decimal(1).scaleb(-MINOR_UNIT_EXPONENT[to_currency])
     return (amount * rate).quantize(quantum)

@@ -8,5 +8,5 @@ def convert(
     """Convert amount at rate (to_currency units per source unit), rounded to to_currency."""
     if not isinstance(amount, Decimal) or not isinstance(rate, Decimal):
         raise TypeError("amount and rate must be Decimal")
-    quantum = Decimal(1).scaleb(-MINOR_UNITS[to_currency])
+    quantum = Decimal(1).scaleb(-MINOR_UNIT_EXPONENT[to_currency])
     return (amount * rate).quantize(quantum, rounding=rounding)

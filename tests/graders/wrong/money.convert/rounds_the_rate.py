@@ -8,8 +8,8 @@ def convert(
     """Convert amount at rate (to_currency units per source unit), rounded to to_currency."""
     if not isinstance(amount, Decimal) or not isinstance(rate, Decimal):
         raise TypeError("amount and rate must be Decimal")
-    if to_currency not in MINOR_UNITS:
+    if to_currency not in MINOR_UNIT_EXPONENT:
         raise ValueError(f"unknown currency code {to_currency!r}")
-    quantum = Decimal(1).scaleb(-MINOR_UNITS[to_currency])
+    quantum = Decimal(1).scaleb(-MINOR_UNIT_EXPONENT[to_currency])
     cent = Decimal("0.01")
     return (amount.quantize(cent) * rate.quantize(cent)).quantize(quantum, rounding=rounding)

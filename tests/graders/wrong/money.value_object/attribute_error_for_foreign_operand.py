@@ -13,21 +13,21 @@ class CurrencyMismatchError(ValueError):
 
 def _places(currency: str) -> int:
     """The number of minor-unit places of currency, or ValueError if it is unknown."""
-    if currency not in MINOR_UNITS:
+    if currency not in MINOR_UNIT_EXPONENT:
         raise ValueError(f"unknown currency code {currency!r}")
-    return MINOR_UNITS[currency]
+    return MINOR_UNIT_EXPONENT[currency]
 
 
 @dataclass(frozen=True)
 class Money:
     """An amount of one currency, held as a whole number of its minor units."""
 
-    minor_units: int
-    currency: str
+    minor: int  # the amount in the currency's minor unit: cents, yen, fils
+    currency: str  # an ISO 4217 code from MINOR_UNIT_EXPONENT
 
     def __post_init__(self) -> None:
-        if isinstance(self.minor_units, bool) or not isinstance(self.minor_units, int):
-            raise TypeError(f"minor_units must be an int, got {self.minor_units!r}")
+        if isinstance(self.minor, bool) or not isinstance(self.minor, int):
+            raise TypeError(f"minor must be an int, got {self.minor!r}")
         _places(self.currency)
 
     @classmethod
@@ -39,14 +39,14 @@ class Money:
             value = Decimal(amount)
         except InvalidOperation:
             raise ValueError(f"{amount!r} is not a number") from None
-        minor = value.scaleb(_places(currency))
-        if not minor.is_finite() or minor != minor.to_integral_value():
+        scaled = value.scaleb(_places(currency))
+        if not scaled.is_finite() or scaled != scaled.to_integral_value():
             raise ValueError(f"{amount!r} is finer than the minor unit of {currency}")
-        return cls(int(minor), currency)
+        return cls(int(scaled), currency)
 
     def to_decimal(self) -> Decimal:
         """The amount in major units, with the currency's number of places."""
-        return Decimal(self.minor_units).scaleb(-_places(self.currency))
+        return Decimal(self.minor).scaleb(-_places(self.currency))
 
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
@@ -54,16 +54,16 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)
-        return Money(self.minor_units + other.minor_units, self.currency)
+        return Money(self.minor + other.minor, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same_currency(other)
-        return Money(self.minor_units - other.minor_units, self.currency)
+        return Money(self.minor - other.minor, self.currency)
 
     def __mul__(self, factor: int) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
-        return Money(self.minor_units * factor, self.currency)
+        return Money(self.minor * factor, self.currency)
 
     def __rmul__(self, factor: int) -> Money:
         return self.__mul__(factor)
@@ -76,10 +76,10 @@ class Money:
         shares: list[int] = []
         rounded_down: list[int] = []
         for index, ratio in enumerate(ratios):
-            share, rest = divmod(self.minor_units * ratio, whole)
+            share, rest = divmod(self.minor * ratio, whole)
             shares.append(share)
             if rest:
                 rounded_down.append(index)
-        for index in rounded_down[: self.minor_units - sum(shares)]:
+        for index in rounded_down[: self.minor - sum(shares)]:
             shares[index] += 1
         return [Money(share, self.currency) for share in shares]
