@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,19 @@ FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 REPO = Path(__file__).resolve().parents[1]
 
 NotebookMaker = Callable[[Mapping[str, str]], Path]
+
+# Set on a test item whose call failed, so fixtures can keep evidence (screenshots).
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report: pytest.TestReport = yield
+    if report.when == "call" and report.failed:
+        item.stash[FAILED] = True
+    return report
 
 
 @pytest.fixture

@@ -1,0 +1,84 @@
+"""Benchmark: warm `check()` latency in a live kernel, one exercise, isolated.
+
+A real kernel is started in a copy of the course's `exercises/` folder; the reference
+solution of `money.split` is run in it; then `check("money.split")` is timed inside the
+kernel. The first check pays for starting the warm grading server and is reported on its
+own. Target (DESIGN.md): warm median ≤ 100 ms.
+
+Usage:
+    python benchmarks/bench_notebook_check.py [--runs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import start_new_kernel
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def solution_cells(exercise_id: str) -> list[str]:
+    notebook = json.loads((REPO / "solutions" / "05_money.ipynb").read_text())
+    sources = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    setup = [s for s in sources if s.startswith("# setup")]
+    exercise = [s for s in sources if s.startswith(f"# exercise: {exercise_id}")]
+    return setup + exercise
+
+
+def run(client: object, code: str) -> str:
+    reply_text: list[str] = []
+
+    def collect(message: dict[str, object]) -> None:
+        content = message.get("content")
+        if isinstance(content, dict) and message.get("msg_type") == "stream":
+            reply_text.append(str(content.get("text", "")))
+
+    client.execute_interactive(code, output_hook=collect, timeout=120)  # type: ignore[attr-defined]
+    return "".join(reply_text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=20)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "course"
+        for part in ("course", "exercises", "solutions", "tests/graders"):
+            shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("wrong"))
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(root / "exercises"))
+        try:
+            for cell in solution_cells("money.split"):
+                run(client, cell)
+            timer = (
+                "import time\n"
+                "started = time.perf_counter()\n"
+                "view = check('money.split')\n"
+                "print(round(time.perf_counter() - started, 4), view.passed)"
+            )
+            first = run(client, timer).split()
+            times = []
+            for _ in range(arguments.runs):
+                seconds, passed = run(client, timer).split()
+                if passed != "True":
+                    raise SystemExit("The reference solution did not pass; fix the course first.")
+                times.append(float(seconds))
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+    ordered = sorted(times)
+    print(f"first check (starts the warm server): {float(first[0]):.3f} s")
+    print(
+        f"warm check('money.split'): median {statistics.median(ordered) * 1000:.0f} ms  "
+        f"min {ordered[0] * 1000:.0f} ms  max {ordered[-1] * 1000:.0f} ms  "
+        f"p90 {ordered[int(len(ordered) * 0.9) - 1] * 1000:.0f} ms  (n={len(ordered)})"
+    )
+
+
+if __name__ == "__main__":
+    main()
