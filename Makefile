@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test check benchmark clean
+.PHONY: lab test check benchmark clean chromium
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Zendo needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -19,8 +19,18 @@ $(INSTALLED): pyproject.toml
 lab: $(INSTALLED)
 	PATH="$(BIN):$$PATH" $(BIN)/jupyter lab notebooks/00_welcome.ipynb
 
-test: $(INSTALLED)
+test: $(INSTALLED) chromium
 	PATH="$(BIN):$$PATH" $(BIN)/python -m pytest
+
+# The browser test needs Debian's Chromium. As root (CI, our machines) it is installed
+# here; elsewhere the test fails with the command to run.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Note: the browser test needs Chromium: sudo apt-get install chromium"; \
+	  fi; }
 
 # Lint and types alone, quicker than the whole suite.
 check: $(INSTALLED)
@@ -30,6 +40,7 @@ check: $(INSTALLED)
 
 benchmark: $(INSTALLED)
 	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_check.py
+	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_notebook_check.py
 
 clean:
 	rm -rf $(VENV) .zendo
