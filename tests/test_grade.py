@@ -136,6 +136,20 @@ def test_os_exit_cannot_fake_a_pass(fixture_course: Course, make_notebook: Noteb
     assert result.status is not Status.PASS
 
 
+def test_os_exit_after_a_passing_check_cannot_keep_the_points(
+    fixture_course: Course, make_notebook: NotebookMaker
+) -> None:
+    # The first check (2 + 3) passes; the second (negative numbers) exits the process.
+    code = (
+        "# exercise: demo.add\nimport os\ndef add(a, b):\n    if a < 0:\n"
+        "        os._exit(0)\n    return a + b"
+    )
+    add = by_id(grade(fixture_course, make_notebook({"demo.add": code})))["demo.add"]
+    assert add.status is Status.ERROR
+    assert add.points == 0.5  # only the passed check's weight: 1 of 4
+    assert "ended before every check had run" in add.tests[-1].message
+
+
 def test_memory_bomb_is_a_result_not_a_crash(
     fixture_course: Course, make_notebook: NotebookMaker
 ) -> None:

@@ -142,6 +142,7 @@ class Course:
     root: Path
     title: str
     lessons: tuple[Lesson, ...]
+    version: str = ""
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:
@@ -215,6 +216,9 @@ def load_course(root: Path) -> Course:
     title = course_data.get("title")
     if not isinstance(title, str) or not title.strip():
         raise CourseError(f"{course_file}: field 'title' must be a non-empty string.")
+    version = course_data.get("version", "")
+    if not isinstance(version, str):
+        raise CourseError(f"{course_file}: field 'version' must be a string like \"2026.11\".")
     lessons = tuple(
         _load_lesson(path)
         for path in sorted((root / "course").glob("*.toml"))
@@ -222,7 +226,7 @@ def load_course(root: Path) -> Course:
     )
     _check_unique(lessons)
     logger.debug("Loaded course", extra={"lessons": len(lessons), "root": str(root)})
-    return Course(root=root, title=title, lessons=lessons)
+    return Course(root=root, title=title, lessons=lessons, version=version)
 
 
 def _load_lesson(path: Path) -> Lesson:

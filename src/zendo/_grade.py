@@ -6,6 +6,7 @@ the same verdict everywhere.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -103,8 +104,28 @@ def grade_sources(
 
 
 def make_report(course: Course, submissions: list[SubmissionResult]) -> Report:
-    """Wrap submission results in the versioned report every renderer reads."""
-    return Report(zendo_version=zendo.__version__, course=course.title, submissions=submissions)
+    """Wrap submission results in the versioned report every renderer reads.
+
+    The report names the course version and a hash of every grader file, so a gradebook
+    says exactly which graders produced it.
+    """
+    return Report(
+        zendo_version=zendo.__version__,
+        course=course.title,
+        course_version=course.version,
+        grader_hashes=grader_hashes(course),
+        submissions=submissions,
+    )
+
+
+def grader_hashes(course: Course) -> dict[str, str]:
+    """The sha256 of each lesson's grader file, by lesson stem."""
+    hashes = {}
+    for lesson in course.lessons:
+        path = lesson.grader_path(course.root)
+        if path.is_file():
+            hashes[lesson.stem] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
 
 
 def _raise_on_course_fault(run: ChildRun, lesson: str) -> None:
@@ -114,7 +135,7 @@ def _raise_on_course_fault(run: ChildRun, lesson: str) -> None:
     if run.fate is Fate.INTERNAL:
         raise SandboxError(f"The graders of lesson {lesson!r} could not run: {run.detail}")
     if run.fate is Fate.FINISHED:
-        empty = [exercise for exercise, count in run.collected.items() if count == 0]
+        empty = [exercise for exercise, tests in run.collected.items() if not tests]
         if empty:
             raise CourseError(f"Lesson {lesson!r} has no grader tests for {', '.join(empty)}.")
 
@@ -136,13 +157,22 @@ def _missing(exercise: Exercise) -> ExerciseResult:
 def _exercise_result(course: Course, exercise: Exercise, run: ChildRun) -> ExerciseResult:
     outcomes = [outcome for outcome in run.outcomes if outcome.exercise_id == exercise.id]
     tests = [_test_result(course, exercise, outcome) for outcome in outcomes]
-    expected = run.collected.get(exercise.id)
-    unfinished = run.fate is not Fate.FINISHED and (expected is None or len(tests) < expected)
+    expected = run.collected.get(exercise.id, {})
+    missing = [name for name in expected if name not in {test.name for test in tests}]
     message = ""
-    if unfinished:
+    if missing or not expected:
+        # Checks that never reported count as not passed: a run that stopped early (a
+        # crash, os._exit, a timeout) can never pass by what it left out.
         status = Status.TIMEOUT if run.fate is Fate.TIMEOUT else Status.ERROR
-        message = run.detail
-        tests.append(TestResult(name="(unfinished)", status=status, message=run.detail))
+        message = run.detail or "Some checks did not run."
+        tests.append(
+            TestResult(
+                name="(unfinished)",
+                status=status,
+                message=message,
+                weight=sum(expected[name] for name in missing) or 1,
+            )
+        )
     total_weight = sum(test.weight for test in tests) or 1
     passed_weight = sum(test.weight for test in tests if test.status is Status.PASS)
     return ExerciseResult(

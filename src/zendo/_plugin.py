@@ -78,10 +78,15 @@ class ZendoPlugin:
             (kept if exercise_id in self.exercises else dropped).append(item)
         items[:] = kept
         config.hook.pytest_deselected(items=dropped)
-        counts = dict.fromkeys(self.exercises, 0)
+        # The engine accepts outcomes only for these tests, and knows a run that stopped
+        # early by the ones missing.
+        collected: dict[str, dict[str, int]] = {exercise_id: {} for exercise_id in self.exercises}
         for item in kept:
-            counts[_exercise_of(item)] += 1
-        self._write_line({"collected": counts})
+            collected[_exercise_of(item)][item.name] = _weight_of(item)
+        self._write_line({"collected": collected})
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self._write_line({"finished": True})
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -168,8 +173,6 @@ class ZendoPlugin:
         excinfo: pytest.ExceptionInfo[BaseException] | None,
     ) -> None:
         exercise_id = _exercise_of(item)
-        marker = item.get_closest_marker("exercise")
-        weight = int(marker.kwargs.get("weight", 1)) if marker else 1
         status, message, hint = "pass", "", None
         if report.skipped:
             status, message = "error", "internal: a grader test was skipped; graders must not skip."
@@ -183,13 +186,13 @@ class ZendoPlugin:
             output = output[: self.max_output] + f"\n[... {cut} more characters of output cut]"
         self._write(
             exercise_id=exercise_id,
-            test=item.name.split("[", 1)[0],
+            test=item.name,
             status=status,
             message=message,
             hint_id=hint,
             output=output,
             duration_seconds=round(report.duration, 4),
-            weight=weight,
+            weight=_weight_of(item),
         )
 
     def _classify(self, exercise_id: str, error: BaseException) -> tuple[str, str, str | None]:
@@ -275,6 +278,11 @@ class ZendoPlugin:
             file.write(json.dumps(value) + "\n")
             file.flush()
             os.fsync(file.fileno())
+
+
+def _weight_of(item: pytest.Item) -> int:
+    marker = item.get_closest_marker("exercise")
+    return int(marker.kwargs.get("weight", 1)) if marker else 1
 
 
 def _exercise_of(node: pytest.Item | Any) -> str:

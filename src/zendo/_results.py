@@ -83,9 +83,15 @@ class ExerciseResult(_Frozen):
 
 
 class SubmissionResult(_Frozen):
-    """Everything graded in one notebook (or one set of sources from a kernel)."""
+    """Everything graded in one notebook (or one set of sources from a kernel).
+
+    `learner` names whose work it is in a gradebook (a folder or file name, never an
+    email); `sha256` identifies the exact file graded, so a resumed batch skips it.
+    """
 
     source: str
+    learner: str = ""
+    sha256: str = ""
     status: Status
     points: float
     max_points: int
@@ -99,6 +105,8 @@ class Report(_Frozen):
     schema_version: Literal[1] = SCHEMA_VERSION
     zendo_version: str
     course: str
+    course_version: str = ""
+    grader_hashes: dict[str, str] = {}
     submissions: list[SubmissionResult]
 
     @property

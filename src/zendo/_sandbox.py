@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 _PASSED_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
 _STARTUP_SECONDS = 5.0
 _DEFAULT_EXAMPLES = 50
+_ENDED_EARLY = (
+    "The grading process ended before every check had run: your code may have called "
+    "os._exit() or closed the process"
+)
 
 
 class Fate(StrEnum):
@@ -52,7 +56,7 @@ class Fate(StrEnum):
 class ChildRun:
     """What came back from one grading child: its outcomes and how it ended."""
 
-    collected: dict[str, int]
+    collected: dict[str, dict[str, int]]
     outcomes: list[ChildOutcome]
     fate: Fate
     detail: str
@@ -96,7 +100,9 @@ def run_graders(job: GradingJob, limits: Limits, launcher: Launcher | None = Non
         hard_timeout = min(limits.timeout_seconds, _STARTUP_SECONDS + sum(job.timeouts.values()))
         code = (launcher or SpawnLauncher()).launch(job_path, workdir, private, hard_timeout)
         fate, detail = _fate(code, private, hard_timeout)
-        collected, outcomes = _read_results(result_path)
+        collected, outcomes, finished = _read_results(result_path)
+        if fate is Fate.FINISHED and not finished:
+            fate, detail = Fate.CRASHED, _ENDED_EARLY
     duration = time.monotonic() - started
     logger.info(
         "Graded in a child process",
@@ -199,10 +205,7 @@ def _fate(code: int | None, private: Path, timeout: float) -> tuple[Fate, str]:
     if code < 0:
         name = signal.Signals(-code).name
         return Fate.CRASHED, _crash_message(name)
-    return Fate.CRASHED, (
-        f"The grading process ended early with exit code {code}: your code may have called "
-        "os._exit() or closed the process."
-    )
+    return Fate.CRASHED, f"{_ENDED_EARLY} (exit code {code})"
 
 
 def _crash_message(signal_name: str) -> str:
@@ -219,19 +222,39 @@ def kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def _read_results(result_path: Path) -> tuple[dict[str, int], list[ChildOutcome]]:
-    """The tests collected per exercise, and the outcomes written before the child ended."""
-    collected: dict[str, int] = {}
-    outcomes: list[ChildOutcome] = []
-    if not result_path.exists():
-        return collected, outcomes
-    for line in result_path.read_text(encoding="utf-8", errors="replace").splitlines():
+def _read_results(
+    result_path: Path,
+) -> tuple[dict[str, dict[str, int]], list[ChildOutcome], bool]:
+    """The tests collected per exercise, the outcomes of those tests written before the
+    child ended (the first for each test; anything else is ignored), and whether the
+    child said it finished."""
+    collected: dict[str, dict[str, int]] = {}
+    outcomes: dict[tuple[str, str], ChildOutcome] = {}
+    finished = False
+    lines = (
+        result_path.read_text("utf-8", errors="replace").splitlines()
+        if result_path.exists()
+        else []
+    )
+    for line in lines:
         try:
             value = json.loads(line)
-            if isinstance(value, dict) and "collected" in value:
-                collected = {str(k): int(v) for k, v in dict(value["collected"]).items()}
+            if not isinstance(value, dict):
+                continue
+            if "collected" in value:
+                collected = {
+                    str(exercise): {str(test): int(weight) for test, weight in dict(tests).items()}
+                    for exercise, tests in dict(value["collected"]).items()
+                }
+            elif "finished" in value:
+                finished = value["finished"] is True
             else:
-                outcomes.append(ChildOutcome.model_validate(value))
-        except (json.JSONDecodeError, ValidationError, TypeError, ValueError):
+                outcome = ChildOutcome.model_validate(value)
+                known = outcome.exercise_id == "*" or outcome.test in collected.get(
+                    outcome.exercise_id, {}
+                )
+                if known:
+                    outcomes.setdefault((outcome.exercise_id, outcome.test), outcome)
+        except (json.JSONDecodeError, ValidationError, TypeError, ValueError, AttributeError):
             logger.warning("Ignored an unreadable line from the grading child")
-    return collected, outcomes
+    return collected, list(outcomes.values()), finished

@@ -7,6 +7,7 @@ fault (a broken grader or a grading process that could not run).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import click
 from zendo._course import Course, find_course_root, load_course
 from zendo._errors import CourseError, InputError, SandboxError
 from zendo._limits import Limits
-from zendo._results import Report
+from zendo._results import Report, Status, SubmissionResult
 
 logger = logging.getLogger(__name__)
 
@@ -122,35 +123,112 @@ def check(
 
 
 @cli.command(epilog=_EPILOG)
-@click.argument("notebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True
+)
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["table", "json", "junit"]),
+    type=click.Choice(["table", "json", "junit", "csv"]),
     default="table",
     show_default=True,
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--gradebook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep a JSON gradebook here (and a .csv beside it), saved after every submission.",
+)
+@click.option("--resume", is_flag=True, help="Continue --gradebook: skip unchanged, graded work.")
+@click.option("--shard", help="Grade slice i of N of the sorted submissions, like 2/4.")
 @click.pass_context
 def grade(
-    context: click.Context, notebooks: tuple[Path, ...], output_format: str, output: Path | None
+    context: click.Context,
+    paths: tuple[Path, ...],
+    jobs: int,
+    output_format: str,
+    output: Path | None,
+    gradebook: Path | None,
+    resume: bool,
+    shard: str | None,
 ) -> None:
-    """Grade submitted notebooks with the course's own graders."""
-    from zendo._grade import grade_notebook, make_report, select_exercises
+    """Grade submissions (notebooks, folders of them, learners' course copies) in parallel.
+
+    Graders always come from the course given with --course (or found from the current
+    folder), never from the submissions.
+    """
+    from zendo._batch import Shard, find_submissions, grade_batch, load_report
+    from zendo._grade import make_report
 
     course = _load(context)
-    results = []
     try:
-        for path in notebooks:
-            exercises = select_exercises(course, (), path)
-            results.append(grade_notebook(course, path, exercises, Limits()))
+        if resume and gradebook is None:
+            raise InputError("--resume continues a gradebook: give --gradebook PATH too.")
+        submissions = find_submissions(paths, course)
+        if shard:
+            slice_ = Shard.parse(shard)
+            submissions = [s for i, s in enumerate(submissions) if slice_.keeps(i)]
+        done = {}
+        if resume and gradebook is not None and gradebook.exists():
+            done = {s.source: s for s in load_report(gradebook).submissions}
     except InputError as error:
         raise _UsageProblem(str(error)) from None
+    if not submissions:
+        raise _UsageProblem(f"No notebooks to grade in {', '.join(map(str, paths))}.")
+
+    def save(results: list[SubmissionResult]) -> None:
+        if gradebook is not None:
+            _write_gradebook(gradebook, make_report(course, results))
+
+    def announce(finished: int, total: int, result: SubmissionResult) -> None:
+        filled = round(20 * finished / total)
+        bar = "#" * filled + "-" * (20 - filled)
+        detail = (
+            result.message.splitlines()[0]
+            if result.message
+            else (f"{result.points:g}/{result.max_points} points")
+        )
+        click.echo(
+            f"[{bar}] {finished}/{total} {result.source}: {result.status.value}, {detail}",
+            err=True,
+        )
+
+    try:
+        results = grade_batch(
+            course, submissions, jobs=jobs, limits=Limits(), done=done,
+            on_result=announce, save=save,
+        )  # fmt: skip
     except (CourseError, SandboxError) as error:
         raise _InternalProblem(str(error)) from None
-    _finish(
-        make_report(course, results), "text" if output_format == "table" else output_format, output
-    )
+    report = make_report(course, results)
+    unreadable = any(s.status is Status.ERROR and not s.exercises for s in results)
+    _finish(report, output_format, output, failed_code=EXIT_USAGE if unreadable else None)
+
+
+def _write_gradebook(path: Path, report: Report) -> None:
+    from zendo._files import write_text_atomically
+    from zendo.render.csv import render_csv
+    from zendo.render.json import render_json
+
+    write_text_atomically(path, render_json(report))
+    write_text_atomically(path.with_suffix(".csv"), render_csv(report))
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("gradebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_context
+def merge(context: click.Context, gradebooks: tuple[Path, ...], output: Path) -> None:
+    """Merge the JSON gradebooks of shards into one (and its .csv beside it)."""
+    from zendo._batch import load_report, merge_reports
+
+    try:
+        merged = merge_reports([load_report(path) for path in gradebooks])
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    _write_gradebook(output, merged)
+    click.echo(f"Merged {len(merged.submissions)} submissions into {output}.")
 
 
 @cli.command(epilog=_EPILOG)
@@ -267,15 +345,25 @@ def build(context: click.Context, force: bool) -> None:
         click.echo(outcome.describe(course.root))
 
 
-def _finish(report: Report, output_format: str, output: Path | None = None) -> None:
+def _finish(
+    report: Report,
+    output_format: str,
+    output: Path | None = None,
+    failed_code: int | None = None,
+) -> None:
+    from zendo.render.csv import render_csv
     from zendo.render.json import render_json
     from zendo.render.junit import render_junit
-    from zendo.render.terminal import render_terminal
+    from zendo.render.terminal import render_batch_table, render_terminal
 
     if output_format == "json":
         text = render_json(report)
     elif output_format == "junit":
         text = render_junit(report)
+    elif output_format == "csv":
+        text = render_csv(report)
+    elif output_format == "table":
+        text = render_batch_table(report)
     else:
         text = render_terminal(report, color=output is None and sys.stdout.isatty())
     if output is not None:
@@ -284,7 +372,9 @@ def _finish(report: Report, output_format: str, output: Path | None = None) -> N
         write_text_atomically(output, text)
     else:
         click.echo(text, nl=False)
-    sys.exit(EXIT_PASSED if report.all_passed else EXIT_FAILED)
+    if report.all_passed:
+        sys.exit(EXIT_PASSED)
+    sys.exit(failed_code or EXIT_FAILED)
 
 
 def main() -> None:

@@ -73,3 +73,23 @@ def _wrap(text: str, indent: str) -> str:
         textwrap.fill(line, _WIDTH, initial_indent=indent, subsequent_indent=indent) or indent
         for line in paragraphs
     )
+
+
+def render_batch_table(report: Report) -> str:
+    """One line per submission: status, points, and what went wrong when it failed."""
+    rows = [("submission", "status", "points", "first problem")]
+    for submission in report.submissions:
+        problem = submission.message.splitlines()[0] if submission.message else ""
+        if not problem:
+            failing = [e for e in submission.exercises if e.status is not Status.PASS]
+            problem = f"{failing[0].id}: {failing[0].status.value}" if failing else ""
+        points = f"{submission.points:g}/{submission.max_points}"
+        rows.append((submission.source, submission.status.value, points, problem[:60]))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}".rstrip()
+        for row in rows
+    ]
+    passed = sum(s.status is Status.PASS for s in report.submissions)
+    lines.append(f"{passed} of {len(report.submissions)} submissions passed everything.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,47 @@
+"""The CSV gradebook: one row per learner and exercise, for spreadsheets and LMS imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from zendo._results import Report
+
+COLUMNS = [
+    "learner",
+    "submission",
+    "exercise",
+    "status",
+    "points",
+    "max_points",
+    "hint_id",
+    "message",
+]
+
+
+def render_csv(report: Report) -> str:
+    """The report as CSV; a submission that could not be read gets one row with its message."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for submission in report.submissions:
+        if not submission.exercises:
+            writer.writerow(
+                [submission.learner, submission.source, "", submission.status.value, 0,
+                 submission.max_points, "", _safe(submission.message)]
+            )  # fmt: skip
+        for exercise in submission.exercises:
+            problem = exercise.first_problem
+            message = problem.message if problem else exercise.message
+            writer.writerow(
+                [submission.learner, submission.source, exercise.id, exercise.status.value,
+                 f"{exercise.points:g}", exercise.max_points,
+                 problem.hint_id if problem and problem.hint_id else "", _safe(message)]
+            )  # fmt: skip
+    return buffer.getvalue()
+
+
+def _safe(text: str) -> str:
+    # A cell that starts with = + - @ is run as a formula by spreadsheets: learner text
+    # must never become one (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
