@@ -1,7 +1,7 @@
 """The grading child: `python -m zendo._child JOB.json`, or a fork of the warm server.
 
 Runs in its own session, in a fresh working directory that holds only the learner's
-code. It caps its own resources before any learner code is loaded, runs the graders with
+code. It confines itself (`_confine.py`) before any learner code is loaded, runs the graders with
 pytest (no plugin autoloading, no cache, an ini file of its own so the course's pytest
 settings do not apply), and writes outcomes to the results file named in the job.
 """
@@ -10,31 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import signal
 import sys
 from pathlib import Path
+
+from zendo._confine import confine
 
 # Exit codes the engine reads: anything else means the child died on its own.
 EXIT_DONE = 0
 EXIT_INTERNAL = 3
-
-
-def _cap_resources(limits: dict[str, int]) -> None:
-    megabyte = 1024 * 1024
-    caps = {
-        resource.RLIMIT_AS: limits["memory_mb"] * megabyte,
-        resource.RLIMIT_FSIZE: limits["max_file_mb"] * megabyte,
-        resource.RLIMIT_NPROC: limits["max_processes"],
-        resource.RLIMIT_CORE: 0,
-    }
-    for kind, value in caps.items():
-        _soft, hard = resource.getrlimit(kind)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(kind, (value, value))
-    # A write past the file-size cap should fail with an error, not kill the child.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def _configure_hypothesis(examples: int) -> None:
@@ -54,11 +37,17 @@ def _configure_hypothesis(examples: int) -> None:
     settings.load_profile("zendo")
 
 
-def run_job(job_path: Path) -> int:
-    """Grade the job described in `job_path`, in the current working directory."""
+def run_job(job_path: Path, nonce: str) -> int:
+    """Grade the job described in `job_path`, in the current working directory.
+
+    `nonce` marks every outcome line, so the engine can tell them from lines that learner
+    code writes; it never touches the disk.
+    """
     job = json.loads(job_path.read_text(encoding="utf-8"))
     workdir = Path.cwd()
-    _cap_resources(job["limits"])
+    # Opened before confinement: the unprivileged child can write it but not reopen it.
+    results = Path(job["result_path"]).open("a", encoding="utf-8")  # noqa: SIM115
+    confine(job["plan"])
     _configure_hypothesis(int(job["hypothesis_examples"]))
 
     import pytest
@@ -70,7 +59,8 @@ def run_job(job_path: Path) -> int:
     plugin = ZendoPlugin(
         exercises=job["exercises"],
         workdir=workdir,
-        result_path=Path(job["result_path"]),
+        results=results,
+        nonce=nonce,
         max_output=int(job["max_output_chars"]),
     )
     # Results travel through the plugin, so pytest's terminal output and the plugins a
@@ -86,7 +76,8 @@ def run_job(job_path: Path) -> int:
 
 if __name__ == "__main__":
     sys.stdout.flush()
-    code = run_job(Path(sys.argv[1]))
+    # The nonce arrives on standard input, never in arguments, environment or files.
+    code = run_job(Path(sys.argv[1]), sys.stdin.readline().strip())
     sys.stdout.flush()
     # os._exit skips atexit handlers and finalizers a learner may have registered.
     os._exit(code)

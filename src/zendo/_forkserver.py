@@ -6,7 +6,8 @@ the same clean environment as any grading child, imports the heavy modules, then
 one child per job. The child is the same code as the cold path (`_child.run_job`), so
 the verdict is the same; only the start-up is saved.
 
-Protocol, one JSON object per line: the kernel writes `{"job", "workdir", "private"}`; the
+Protocol, one JSON object per line: the kernel writes `{"job", "workdir", "private",
+"nonce"}`; the
 server answers `{"pid"}` at once and `{"code"}` when the child has ended (negative: the
 signal that killed it). The kernel enforces the timeout by killing the child's group.
 """
@@ -37,9 +38,16 @@ class ForkServer:
         self._process: subprocess.Popen[bytes] | None = None
         self.startup_seconds: float | None = None
 
-    def launch(self, job_path: Path, workdir: Path, private: Path, timeout: float) -> int | None:
+    def launch(
+        self, job_path: Path, workdir: Path, private: Path, timeout: float, nonce: str
+    ) -> int | None:
         process = self._ensure_started(workdir)
-        request = {"job": str(job_path), "workdir": str(workdir), "private": str(private)}
+        request = {
+            "job": str(job_path),
+            "workdir": str(workdir),
+            "private": str(private),
+            "nonce": nonce,
+        }
         stdin, stdout = _pipes(process)
         try:
             stdin.write(json.dumps(request).encode() + b"\n")
@@ -139,7 +147,7 @@ def serve() -> None:
                 os.close(target)
             code = 3
             try:
-                code = run_job(Path(request["job"]))
+                code = run_job(Path(request["job"]), str(request["nonce"]))
             finally:
                 sys.stdout.flush()
                 os._exit(code)

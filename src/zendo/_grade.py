@@ -25,7 +25,7 @@ from zendo._results import (
     TestResult,
     worst,
 )
-from zendo._sandbox import ChildRun, Fate, GradingJob, Launcher, run_graders
+from zendo._sandbox import ChildRun, Fate, GradingJob, Launcher, grader_snapshot, run_graders
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +121,13 @@ def make_report(course: Course, submissions: list[SubmissionResult]) -> Report:
 def grader_hashes(course: Course) -> dict[str, str]:
     """The sha256 of each lesson's grader file, by lesson stem."""
     hashes = {}
-    for lesson in course.lessons:
-        path = lesson.grader_path(course.root)
-        if path.is_file():
-            hashes[lesson.stem] = hashlib.sha256(path.read_bytes()).hexdigest()
+    folder = (course.root / "tests" / "graders").resolve()
+    if folder.is_dir():
+        snapshot = grader_snapshot(folder)
+        for lesson in course.lessons:
+            name = lesson.grader_path(course.root).name
+            if name in snapshot:
+                hashes[lesson.stem] = hashlib.sha256(snapshot[name]).hexdigest()
     return hashes
 
 

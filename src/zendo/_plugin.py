@@ -18,7 +18,7 @@ import traceback
 import types
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar
+from typing import IO, Any, TypedDict, TypeVar
 
 import pytest
 
@@ -53,14 +53,22 @@ class ZendoPlugin:
     """Collects learner-facing outcomes of the grader tests for the wanted exercises."""
 
     def __init__(
-        self, exercises: dict[str, ExerciseJob], workdir: Path, result_path: Path, max_output: int
+        self,
+        exercises: dict[str, ExerciseJob],
+        workdir: Path,
+        results: IO[str],
+        nonce: str,
+        max_output: int,
     ) -> None:
         self.exercises = exercises
         self.workdir = workdir
-        self.result_path = result_path
+        self.results = results
+        self.nonce = nonce
         self.max_output = max_output
         self.modules: dict[str, types.ModuleType | SubmissionLoadError] = {}
         self.reported: set[str] = set()
+        self.integrity: Integrity | None = None
+        self.tampered: str | None = None
 
     # -- collection ---------------------------------------------------------------------
 
@@ -84,6 +92,11 @@ class ZendoPlugin:
         for item in kept:
             collected[_exercise_of(item)][item.name] = _weight_of(item)
         self._write_line({"collected": collected})
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # The graders are imported and no learner code has run yet: remember the tools.
+        graders = {item.module for item in session.items if isinstance(item, pytest.Function)}
+        self.integrity = Integrity(graders)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self._write_line({"finished": True})
@@ -174,7 +187,18 @@ class ZendoPlugin:
     ) -> None:
         exercise_id = _exercise_of(item)
         status, message, hint = "pass", "", None
-        if report.skipped:
+        if self.tampered is None and self.integrity is not None:
+            self.tampered = self.integrity.problem()
+        if self.tampered is not None:
+            status, message = (
+                "error",
+                (
+                    f"Your code changed the grading tools ({self.tampered}), so this check "
+                    "cannot be trusted and does not count. Solve the exercise without touching "
+                    "the graders, pytest or Python's built-ins."
+                ),
+            )
+        elif report.skipped:
             status, message = "error", "internal: a grader test was skipped; graders must not skip."
         elif report.failed and excinfo is not None:
             status, message, hint = self._classify(exercise_id, excinfo.value)
@@ -274,10 +298,9 @@ class ZendoPlugin:
 
     def _write_line(self, value: dict[str, Any]) -> None:
         # One JSON line per test, flushed at once: a crash later loses nothing before it.
-        with self.result_path.open("a", encoding="utf-8") as file:
-            file.write(json.dumps(value) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
+        self.results.write(json.dumps({**value, "nonce": self.nonce}) + "\n")
+        self.results.flush()
+        os.fsync(self.results.fileno())
 
 
 def _weight_of(item: pytest.Item) -> int:
@@ -332,3 +355,64 @@ class _time_limit:  # noqa: N801 - used like a function, as contextlib helpers a
 
 def _on_alarm(signum: int, frame: object) -> None:
     raise SoftTimeout
+
+
+# What learner code could patch to make a failing check pass: the graders' own modules,
+# the grading helpers, this plugin, Python's built-ins, and the pytest, pluggy and
+# hypothesis machinery that runs and reports a test.
+_WATCHED_MODULES = (
+    "builtins",
+    "zendo.grading",
+    "zendo._plugin",
+    "_pytest.runner",
+    "_pytest.reports",
+    "_pytest.python",
+    "_pytest.fixtures",
+    "_pytest.outcomes",
+    "pluggy._callers",
+    "pluggy._hooks",
+    "pluggy._manager",
+    "hypothesis.core",
+)
+
+
+class Integrity:
+    """A snapshot of the grading machinery, to notice learner code that patched it.
+
+    Learner code runs in the same process as the graders, so this raises the bar rather
+    than closing the door: code that also patches this check can still hide. The threat
+    model in docs/architecture.md says what needs a container.
+    """
+
+    def __init__(self, grader_modules: set[types.ModuleType]) -> None:
+        modules = [sys.modules[name] for name in _WATCHED_MODULES if name in sys.modules]
+        self.watched = [*modules, *sorted(grader_modules, key=lambda m: m.__name__)]
+        self.snapshot = {id(module): self._state(module) for module in self.watched}
+
+    @staticmethod
+    def _state(namespace: object) -> dict[str, tuple[int, int | None]]:
+        state = {}
+        for name, value in list(vars(namespace).items()):
+            # Functions and classes only: graders may keep data (caches) in module globals.
+            if not callable(value):
+                continue
+            code = getattr(value, "__code__", None)
+            state[name] = (id(value), id(code) if code is not None else None)
+            if isinstance(value, type) and value.__module__ == getattr(namespace, "__name__", ""):
+                for attribute, member in list(vars(value).items()):
+                    member_code = getattr(member, "__code__", None)
+                    state[f"{name}.{attribute}"] = (
+                        id(member),
+                        id(member_code) if member_code is not None else None,
+                    )
+        return state
+
+    def problem(self) -> str | None:
+        """The first changed name, as `module.name`, or None when nothing changed."""
+        for module in self.watched:
+            before = self.snapshot[id(module)]
+            after = self._state(module)
+            for name, identity in before.items():
+                if after.get(name) != identity:
+                    return f"{module.__name__}.{name}"
+        return None

@@ -9,12 +9,15 @@ memory, file size and processes. Results come back as JSON lines, never pickle.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Mapping
@@ -26,6 +29,7 @@ from typing import Protocol
 from pydantic import ValidationError
 
 import zendo
+from zendo._confine import Plan, hand_over, plan_confinement, release_cgroup
 from zendo._errors import SandboxError
 from zendo._extract import ExerciseSource, module_name
 from zendo._limits import Limits
@@ -75,7 +79,9 @@ class GradingJob:
 class Launcher(Protocol):
     """Starts the grading child for a job and waits for it, within a time limit."""
 
-    def launch(self, job_path: Path, workdir: Path, private: Path, timeout: float) -> int | None:
+    def launch(
+        self, job_path: Path, workdir: Path, private: Path, timeout: float, nonce: str
+    ) -> int | None:
         """Run the child: its exit code (negative: the killing signal), or None on timeout."""
         ...
 
@@ -94,13 +100,28 @@ def run_graders(job: GradingJob, limits: Limits, launcher: Launcher | None = Non
         private, workdir = Path(private_dir), Path(work_dir)
         result_path = private / "results.jsonl"
         job_path = private / "job.json"
+        grader = _copy_graders(job.grader_file, private)
+        plan = plan_confinement(
+            limits.memory_mb,
+            limits.max_file_mb,
+            limits.max_processes,
+            needed=[grader, Path(zendo.__file__).parent, *_interpreter_paths()],
+        )
         for exercise_id, source in job.sources.items():
             (workdir / f"{module_name(exercise_id)}.py").write_text(source.source, encoding="utf-8")
-        job_path.write_text(json.dumps(_job_document(job, limits, result_path)), encoding="utf-8")
+        hand_over(workdir, plan)
+        document = _job_document(job, limits, result_path, grader, plan)
+        job_path.write_text(json.dumps(document), encoding="utf-8")
         hard_timeout = min(limits.timeout_seconds, _STARTUP_SECONDS + sum(job.timeouts.values()))
-        code = (launcher or SpawnLauncher()).launch(job_path, workdir, private, hard_timeout)
+        nonce = secrets.token_hex(16)
+        try:
+            code = (launcher or SpawnLauncher()).launch(
+                job_path, workdir, private, hard_timeout, nonce
+            )
+        finally:
+            release_cgroup(plan)
         fate, detail = _fate(code, private, hard_timeout)
-        collected, outcomes, finished = _read_results(result_path)
+        collected, outcomes, finished = _read_results(result_path, nonce)
         if fate is Fate.FINISHED and not finished:
             fate, detail = Fate.CRASHED, _ENDED_EARLY
     duration = time.monotonic() - started
@@ -118,20 +139,54 @@ def run_graders(job: GradingJob, limits: Limits, launcher: Launcher | None = Non
     )
 
 
-def _job_document(job: GradingJob, limits: Limits, result_path: Path) -> dict[str, object]:
+def _interpreter_paths() -> list[Path]:
+    """What an unprivileged child must read to run Python and the graders' libraries."""
+    paths = sysconfig.get_paths()
+    names = ("stdlib", "platstdlib", "purelib", "platlib")
+    return [Path(sys.executable), *(Path(paths[name]) for name in names if name in paths)]
+
+
+@functools.cache
+def grader_snapshot(folder: Path) -> dict[str, bytes]:
+    """The grader files of a course, read once per process (the wrong answers left out).
+
+    Every child gets its graders from this snapshot, taken before any learner code ran:
+    a submission that rewrites the course's grader files on disk changes nothing for
+    itself or for the submissions graded after it.
+    """
+    snapshot = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not {"wrong", "__pycache__"} & set(relative.parts):
+            snapshot[str(relative)] = path.read_bytes()
+    return snapshot
+
+
+def _copy_graders(grader_file: Path, private: Path) -> Path:
+    """Write the graders where the child, even unprivileged, can read but not change them."""
+    private.chmod(0o711)  # others may pass through to the graders, not list or read the rest
+    graders = private / "graders"
+    for relative, content in grader_snapshot(grader_file.parent.resolve()).items():
+        target = graders / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    for path in (graders, *graders.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return graders / grader_file.name
+
+
+def _job_document(
+    job: GradingJob, limits: Limits, result_path: Path, grader: Path, plan: Plan
+) -> dict[str, object]:
     examples = os.environ.get("ZENDO_HYPOTHESIS_EXAMPLES", str(_DEFAULT_EXAMPLES))
     if not examples.isdigit() or int(examples) < 1:
         examples = str(_DEFAULT_EXAMPLES)
     return {
-        "grader_files": [str(job.grader_file)],
+        "grader_files": [str(grader)],
         "result_path": str(result_path),
         "max_output_chars": limits.max_output_chars,
         "hypothesis_examples": int(examples),
-        "limits": {
-            "memory_mb": limits.memory_mb,
-            "max_file_mb": limits.max_file_mb,
-            "max_processes": limits.max_processes,
-        },
+        "plan": plan,
         "exercises": {
             exercise_id: {
                 "module": module_name(exercise_id),
@@ -165,7 +220,9 @@ def child_environment(workdir: Path) -> dict[str, str]:
 class SpawnLauncher:
     """Starts a fresh interpreter per job: `python -m zendo._child JOB.json`."""
 
-    def launch(self, job_path: Path, workdir: Path, private: Path, timeout: float) -> int | None:
+    def launch(
+        self, job_path: Path, workdir: Path, private: Path, timeout: float, nonce: str
+    ) -> int | None:
         command = [sys.executable, "-B", "-m", "zendo._child", str(job_path)]
         with (private / "stdout").open("wb") as stdout, (private / "stderr").open("wb") as stderr:
             try:
@@ -174,13 +231,17 @@ class SpawnLauncher:
                     command,
                     cwd=workdir,
                     env=child_environment(workdir),
-                    stdin=subprocess.DEVNULL,
+                    stdin=subprocess.PIPE,
                     stdout=stdout,
                     stderr=stderr,
                     start_new_session=True,
                 )
             except OSError as error:
                 raise SandboxError(f"Could not start the grading process: {error}.") from error
+            if process.stdin is not None:
+                with contextlib.suppress(BrokenPipeError):
+                    process.stdin.write(nonce.encode() + b"\n")
+                    process.stdin.close()
             try:
                 return process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -223,7 +284,7 @@ def kill_group(pid: int) -> None:
 
 
 def _read_results(
-    result_path: Path,
+    result_path: Path, nonce: str
 ) -> tuple[dict[str, dict[str, int]], list[ChildOutcome], bool]:
     """The tests collected per exercise, the outcomes of those tests written before the
     child ended (the first for each test; anything else is ignored), and whether the
@@ -239,7 +300,8 @@ def _read_results(
     for line in lines:
         try:
             value = json.loads(line)
-            if not isinstance(value, dict):
+            # Lines without this run's nonce were not written by the grading plugin.
+            if not isinstance(value, dict) or value.pop("nonce", None) != nonce:
                 continue
             if "collected" in value:
                 collected = {

@@ -22,6 +22,7 @@ from typing import Literal
 from zendo._course import Course, Lesson
 from zendo._errors import InputError
 
+_DASH = "\N{EN DASH}"  # between two times; ruff flags the literal character (RUF001)
 _CLOCK = re.compile(r"^(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
 
 
@@ -44,7 +45,9 @@ def parse_clock_time(text: str) -> time:
         hour, minute = int(match["hour"]), int(match["minute"])
         if hour < 24 and minute < 60:
             return time(hour, minute)
-    raise InputError(f"The start time {text!r} is not a time of day: write it as HH:MM, e.g. 09:00.")
+    raise InputError(
+        f"The start time {text!r} is not a time of day: write it as HH:MM, e.g. 09:00."
+    )
 
 
 def build_schedule(
@@ -139,7 +142,7 @@ def _item(
 
 
 def _span(item: ScheduleItem) -> str:
-    return f"{item.start:%H:%M}–{item.end:%H:%M}"
+    return f"{item.start:%H:%M}{_DASH}{item.end:%H:%M}"
 
 
 def _totals(items: Sequence[ScheduleItem]) -> str:
@@ -149,12 +152,14 @@ def _totals(items: Sequence[ScheduleItem]) -> str:
     hours, minutes = divmod(total, 60)
     duration = f"{hours} h {minutes:02} min" if hours else f"{minutes} min"
     return (
-        f"{items[0].start:%H:%M}–{items[-1].end:%H:%M}: {duration}, "
+        f"{items[0].start:%H:%M}{_DASH}{items[-1].end:%H:%M}: {duration}, "
         f"{_count(len(lessons), 'lesson')} and {_count(len(breaks), 'break')}."
     )
 
 
 def _count(number: int, noun: str) -> str:
+    if number == 0:
+        return f"no {noun}s"
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 

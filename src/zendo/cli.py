@@ -345,6 +345,123 @@ def build(context: click.Context, force: bool) -> None:
         click.echo(outcome.describe(course.root))
 
 
+@cli.command("report", epilog=_EPILOG)
+@click.argument("gradebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the HTML (default: the gradebook's name with .html).",
+)
+@click.pass_context
+def report_command(context: click.Context, gradebook: Path, output: Path | None) -> None:
+    """Write the class report for a JSON gradebook: one HTML page with charts, no scripts.
+
+    Exit 0 once the page is written, whatever the grades; 2 when the gradebook is missing
+    or not a Zendo JSON report.
+    """
+    import hashlib
+
+    from pydantic import ValidationError
+
+    from zendo._files import write_text_atomically
+    from zendo.render.class_report import render_class_report
+
+    course: Course | None = None
+    try:
+        course = _load(context)
+    except _UsageProblem:
+        if context.obj.get("course") is not None:
+            raise
+        # No course here: the report stands on the gradebook alone.
+    try:
+        data = gradebook.read_bytes()
+    except FileNotFoundError:
+        raise _UsageProblem(
+            f"{gradebook} does not exist: give the file that "
+            "`zendo grade --format json --output FILE` wrote."
+        ) from None
+    except OSError as error:
+        raise _UsageProblem(f"{gradebook} cannot be read: {error.strerror or error}.") from None
+    try:
+        graded = Report.model_validate_json(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        if first["type"] == "json_invalid":
+            problem = f"is not valid JSON ({first['msg']})"
+        elif where == "schema_version":
+            problem = (
+                f"has schema_version {first['input']!r}, and this zendo reads version 1; "
+                "make the report with the zendo that graded it, or grade again"
+            )
+        else:
+            found = "" if first["type"] == "missing" else f" (found {first['input']!r:.60})"
+            problem = f"is not a Zendo JSON report: field {where!r}: {first['msg']}{found}"
+        raise _UsageProblem(f"{gradebook} {problem}.") from None
+    target = output or gradebook.with_suffix(".html")
+    if target.resolve() == gradebook.resolve():
+        raise _UsageProblem(f"The report would replace the gradebook {gradebook}: give --output.")
+    source = f"{gradebook.name} (sha256 {hashlib.sha256(data).hexdigest()})"
+    page = render_class_report(graded, course, source=source)
+    try:
+        write_text_atomically(target, page)
+    except OSError as error:
+        raise _UsageProblem(f"Cannot write {target}: {error.strerror or error}.") from None
+    click.echo(f"Wrote the class report of {len(graded.submissions)} submissions to {target}.")
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("lessons", nargs=-1)
+@click.option("--start", default="09:00", show_default=True, help="When the day starts (HH:MM).")
+@click.option(
+    "--break-every",
+    type=click.IntRange(min=1),
+    default=90,
+    show_default=True,
+    help="Break after a lesson once this many minutes have run since the last break.",
+)
+@click.option(
+    "--break-minutes",
+    type=click.IntRange(min=0),
+    default=15,
+    show_default=True,
+    help="How long each break lasts (0: no breaks).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.pass_context
+def schedule(
+    context: click.Context,
+    lessons: tuple[str, ...],
+    start: str,
+    break_every: int,
+    break_minutes: int,
+    output_format: str,
+) -> None:
+    """Print a workshop schedule from the lessons' time estimates (all, or those named)."""
+    from zendo._schedule import (
+        build_schedule,
+        parse_clock_time,
+        render_schedule_markdown,
+        render_schedule_text,
+    )
+
+    course = _load(context)
+    try:
+        items = build_schedule(
+            course, parse_clock_time(start), break_every, break_minutes, lessons or None
+        )
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    render = render_schedule_markdown if output_format == "markdown" else render_schedule_text
+    click.echo(render(items), nl=False)
+
+
 def _finish(
     report: Report,
     output_format: str,
