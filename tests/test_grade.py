@@ -108,6 +108,19 @@ def test_endless_loop_times_out_and_other_exercises_are_still_graded(
     assert result["demo.greet"].status is Status.PASS
 
 
+def test_timeout_inside_a_membership_loop_is_a_timeout_not_an_internal_fault(
+    fixture_course: Course, make_notebook: NotebookMaker
+) -> None:
+    # On Python 3.11 the alarm can land where a frame has no line number; pytest could
+    # not format that traceback and the whole run failed as an internal error.
+    code = (
+        "# exercise: demo.add\ndef add(a, b):\n    seen = []\n    for x in range(10**6):\n"
+        "        if x not in seen:\n            seen.append(x)\n    return a + b"
+    )
+    add = by_id(grade(fixture_course, make_notebook({"demo.add": code})))["demo.add"]
+    assert add.status is Status.TIMEOUT
+
+
 def test_loop_that_swallows_the_soft_timeout_is_killed_by_the_hard_one(
     fixture_course: Course, make_notebook: NotebookMaker
 ) -> None:

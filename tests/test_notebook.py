@@ -135,7 +135,8 @@ def test_solution_waits_for_a_pass_or_an_explicit_reveal(fixture_course: Course)
         assert notebook.solution("demo.greet").text.startswith("Solve it first?")
         revealed = notebook.solution("demo.greet", reveal=True)
         assert 'return f"Hello, {name}!"' in revealed.text
-        assert "# STARTER" in revealed.text  # the starter block stays visible, commented
+        assert "STARTER" not in revealed.text
+        assert "return 'Hello'" not in revealed.text  # the repair starter is not the answer
         assert load_state(fixture_course.root).revealed == ["demo.greet"]
     finally:
         notebook._reset_session_for_tests()

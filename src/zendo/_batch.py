@@ -63,14 +63,25 @@ class Shard:
 
 
 def find_submissions(paths: Sequence[Path], course: Course) -> list[Submission]:
-    """Every submission under `paths`, sorted by key; refuse graders that a submission holds."""
+    """Every submission under `paths`, sorted by key; refuse graders that a submission holds.
+
+    Two different files that would get the same gradebook key are refused, never merged:
+    a gradebook must not silently lose a learner.
+    """
     found: dict[str, Submission] = {}
+    stems = {lesson.stem for lesson in course.lessons}
     for path in paths:
         if not path.exists():
             raise InputError(f"{path} does not exist. Check the path and try again.")
         _refuse_untrusted_graders(path, course)
-        for submission in _submissions_in(path):
-            found.setdefault(submission.key, submission)
+        for submission in _submissions_in(path, stems):
+            earlier = found.setdefault(submission.key, submission)
+            if earlier.path.resolve() != submission.path.resolve():
+                raise InputError(
+                    f"{earlier.path} and {submission.path} would both be graded as "
+                    f"{submission.key!r}: put each learner's notebooks in a folder named "
+                    "after the learner, or name each notebook after its learner."
+                )
     return [found[key] for key in sorted(found)]
 
 
@@ -84,10 +95,15 @@ def _refuse_untrusted_graders(path: Path, course: Course) -> None:
         )
 
 
-def _submissions_in(path: Path) -> list[Submission]:
+def _submissions_in(path: Path, lesson_stems: set[str]) -> list[Submission]:
+    """The submissions in one path given on the command line, each with its learner.
+
+    A notebook named after a lesson (`05_money.ipynb`) belongs to the folder it sits in
+    (or, inside `exercises/`, to the folder above that); any other notebook is named
+    after its learner (`ada.ipynb`).
+    """
     if path.is_file():
-        owner = path.parent.parent if path.parent.name == "exercises" else None
-        return [Submission(path, owner.resolve().name if owner else path.stem)]
+        return [Submission(path, _owner(path, lesson_stems))]
     if (path / "exercises").is_dir():
         return [Submission(p, path.resolve().name) for p in _notebooks(path / "exercises")]
     submissions = []
@@ -99,8 +115,15 @@ def _submissions_in(path: Path) -> list[Submission]:
         elif child.is_dir():
             submissions += [Submission(p, child.name) for p in _notebooks(child)]
         elif child.suffix == ".ipynb":
-            submissions.append(Submission(child, child.stem))
+            submissions.append(Submission(child, _owner(child, lesson_stems)))
     return submissions
+
+
+def _owner(notebook: Path, lesson_stems: set[str]) -> str:
+    if notebook.stem not in lesson_stems:
+        return notebook.stem
+    folder = notebook.resolve().parent
+    return folder.parent.name if folder.name == "exercises" else folder.name
 
 
 def _notebooks(folder: Path) -> Iterable[Path]:
@@ -227,14 +250,31 @@ def merge_reports(reports: Sequence[Report]) -> Report:
 
 
 def load_report(path: Path) -> Report:
-    """Read a JSON gradebook, with one clear sentence when it is not one."""
+    """Read a JSON gradebook, with one clear sentence naming the problem when it is not one."""
     from pydantic import ValidationError
 
     try:
-        return Report.model_validate_json(path.read_bytes())
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path} does not exist.") from None
+        raise InputError(
+            f"{path} does not exist: give the file that `zendo grade --gradebook FILE` "
+            "(or `--format json --output FILE`) wrote."
+        ) from None
+    except OSError as error:
+        raise InputError(f"{path} cannot be read: {error.strerror or error}.") from None
+    try:
+        return Report.model_validate_json(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise InputError(f"{path} is not a Zendo gradebook: {where}: {first['msg']}.") from None
+        if first["type"] == "json_invalid":
+            problem = f"is not valid JSON ({first['msg']})"
+        elif where == "schema_version":
+            problem = (
+                f"has schema_version {first['input']!r}, and this zendo reads version 1; "
+                "use the zendo that graded it, or grade again"
+            )
+        else:
+            found = "" if first["type"] == "missing" else f" (found {first['input']!r:.60})"
+            problem = f"is not a Zendo gradebook: field {where!r}: {first['msg']}{found}"
+        raise InputError(f"{path} {problem}.") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -53,19 +54,22 @@ class BuildOutcome:
         where = _relative(self.path, root)
         if self.action is BuildAction.KEPT:
             return (
-                f"kept    {where}: your changes to {', '.join(self.changed_exercises)} are "
+                f"kept      {where}: your changes to {', '.join(self.changed_exercises)} are "
                 f"safe; a copy is in {_relative(self.backup, root)}. Use `zendo build --force` "
                 "to take the new version instead (it backs yours up first)."
             )
         if self.action is BuildAction.REPLACED:
             return f"replaced {where}: your version is backed up in {_relative(self.backup, root)}."
-        return f"{self.action.value:<8}{where}"
+        return f"{self.action.value:<9} {where}"
 
 
-def build_exercises(course: Course, *, force: bool = False) -> list[BuildOutcome]:
-    """Generate every lesson's exercise notebook from its solution notebook."""
+def build_exercises(
+    course: Course, *, force: bool = False, lessons: Sequence[str] = ()
+) -> list[BuildOutcome]:
+    """Generate exercise notebooks from solution notebooks: every lesson's, or the named ones."""
+    chosen = [course.lesson(name) for name in lessons] if lessons else course.lessons
     outcomes = []
-    for lesson in course.lessons:
+    for lesson in chosen:
         solution = lesson.notebook_path(course.root, "solutions")
         if solution.exists():
             outcomes.append(_build_one(course, lesson, solution, force))

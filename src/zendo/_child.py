@@ -21,7 +21,7 @@ EXIT_INTERNAL = 3
 
 
 def _configure_hypothesis(examples: int) -> None:
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
 
     # Derandomized with no example database: the same code gets the same verdict in
     # the notebook, on the command line and in CI, today and next week.
@@ -32,6 +32,9 @@ def _configure_hypothesis(examples: int) -> None:
         deadline=None,
         max_examples=examples,
         print_blob=False,
+        # The explain phase costs a second or more per failing property: a learner
+        # needs the failing example, which the shrink phase already found.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     settings.load_profile("zendo")

@@ -62,8 +62,10 @@ def build_schedule(
     Args:
         course: the course whose lessons (and their time estimates) are scheduled.
         start: when the first lesson starts.
-        break_every_minutes: a break follows the first lesson that ends at least this
-            many minutes after the previous break (or the start).
+        break_every_minutes: the longest stretch without a break: a break goes between
+            two lessons whenever the next one would otherwise end more than this many
+            minutes after the previous break (or the start). A single lesson longer than
+            this is never cut.
         break_minutes: how long each break lasts; 0 schedules no breaks.
         lessons: slugs (`money`) or stems (`05_money`) of the lessons to include, in any
             order; None or empty means every lesson. An unknown name raises InputError
@@ -80,16 +82,16 @@ def build_schedule(
     clock = datetime.combine(day, start)
     items: list[ScheduleItem] = []
     since_break = 0
-    for position, lesson in enumerate(chosen):
+    for lesson in chosen:
         minutes = lesson.data.minutes
-        items.append(_item(clock, minutes, lesson.title, "lesson", lesson.stem))
-        clock += timedelta(minutes=minutes)
-        since_break += minutes
-        is_last = position == len(chosen) - 1
-        if since_break >= break_every_minutes and break_minutes > 0 and not is_last:
+        # Look ahead: people need the break before a stretch grows too long, not after.
+        if since_break > 0 and since_break + minutes > break_every_minutes and break_minutes > 0:
             items.append(_item(clock, break_minutes, "Break", "break", ""))
             clock += timedelta(minutes=break_minutes)
             since_break = 0
+        items.append(_item(clock, minutes, lesson.title, "lesson", lesson.stem))
+        clock += timedelta(minutes=minutes)
+        since_break += minutes
     if clock > datetime.combine(day + timedelta(days=1), time(0, 0)):
         total = int((clock - datetime.combine(day, start)).total_seconds() // 60)
         raise InputError(

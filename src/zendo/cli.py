@@ -328,15 +328,16 @@ def watch(
 
 
 @cli.command(epilog=_EPILOG)
+@click.argument("lessons", nargs=-1)
 @click.option("--force", is_flag=True, help="Regenerate changed notebooks too (after a backup).")
 @click.pass_context
-def build(context: click.Context, force: bool) -> None:
-    """Generate exercises/ from solutions/, never losing a learner's changes."""
+def build(context: click.Context, lessons: tuple[str, ...], force: bool) -> None:
+    """Generate exercises/ from solutions/ (all lessons, or those named), never losing work."""
     from zendo._build import build_exercises
 
     course = _load(context)
     try:
-        outcomes = build_exercises(course, force=force)
+        outcomes = build_exercises(course, force=force, lessons=lessons)
     except InputError as error:
         raise _UsageProblem(str(error)) from None
     except CourseError as error:
@@ -361,8 +362,6 @@ def report_command(context: click.Context, gradebook: Path, output: Path | None)
     """
     import hashlib
 
-    from pydantic import ValidationError
-
     from zendo._files import write_text_atomically
     from zendo.render.class_report import render_class_report
 
@@ -373,31 +372,13 @@ def report_command(context: click.Context, gradebook: Path, output: Path | None)
         if context.obj.get("course") is not None:
             raise
         # No course here: the report stands on the gradebook alone.
+    from zendo._batch import load_report
+
     try:
-        data = gradebook.read_bytes()
-    except FileNotFoundError:
-        raise _UsageProblem(
-            f"{gradebook} does not exist: give the file that "
-            "`zendo grade --format json --output FILE` wrote."
-        ) from None
-    except OSError as error:
-        raise _UsageProblem(f"{gradebook} cannot be read: {error.strerror or error}.") from None
-    try:
-        graded = Report.model_validate_json(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        if first["type"] == "json_invalid":
-            problem = f"is not valid JSON ({first['msg']})"
-        elif where == "schema_version":
-            problem = (
-                f"has schema_version {first['input']!r}, and this zendo reads version 1; "
-                "make the report with the zendo that graded it, or grade again"
-            )
-        else:
-            found = "" if first["type"] == "missing" else f" (found {first['input']!r:.60})"
-            problem = f"is not a Zendo JSON report: field {where!r}: {first['msg']}{found}"
-        raise _UsageProblem(f"{gradebook} {problem}.") from None
+        graded = load_report(gradebook)
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    data = gradebook.read_bytes()
     target = output or gradebook.with_suffix(".html")
     if target.resolve() == gradebook.resolve():
         raise _UsageProblem(f"The report would replace the gradebook {gradebook}: give --output.")

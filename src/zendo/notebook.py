@@ -193,14 +193,22 @@ def _solution_source(course: Course, exercise_id: str) -> str:
         raise InputError(f"This copy of the course has no solutions ({path} is missing).")
     for cell in read_cells(path):
         if cell.exercise_id == exercise_id:
-            lines = [
-                line
-                for line in cell.source.split("\n")
-                if line.strip() not in ("# BEGIN SOLUTION", "# END SOLUTION")
-                and not line.strip().startswith("# BEGIN SOLUTION:")
-            ]
-            return "\n".join(lines)
+            return _without_markers(cell.source)
     raise InputError(f"{path} has no cell for {exercise_id}.")
+
+
+def _without_markers(source: str) -> str:
+    """The solution as a reader should see it: no region markers, no repair starter."""
+    lines, in_starter = [], False
+    for line in source.split("\n"):
+        marker = line.strip()
+        if marker == "# STARTER":
+            in_starter = True
+        elif marker == "# END SOLUTION":
+            in_starter = False
+        elif not in_starter and not marker.startswith("# BEGIN SOLUTION"):
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def quiz(quiz_id: str) -> NotebookView:

@@ -132,7 +132,8 @@ def _header(
         ("Zendo version", escape(report.zendo_version)),
         ("Report schema", str(report.schema_version)),
         ("Submissions", str(len(submissions))),
-        ("Passed everything", f"{all_passed} of {len(submissions)}"),
+        ("Learners", str(len({s.learner for s in submissions if s.learner}))),
+        ("Passed everything", f"{all_passed} of {len(submissions)} submissions"),
         ("Exercises graded", str(len(exercises))),
     ]
     if graded:
@@ -143,7 +144,7 @@ def _header(
     facts.append(("Generated from", escape(source) if source else _quiet("a Zendo report")))
     if generated_at:
         facts.append(("Generated at", escape(generated_at)))
-    hashes = ", ".join(
+    hashes = "<br>".join(
         f"<code>{escape(name)}</code> <code>{escape(digest)}</code>"
         for name, digest in sorted(report.grader_hashes.items())
     )
@@ -383,12 +384,16 @@ def _stuck(submissions: Sequence[SubmissionResult], exercises: list[_Exercise]) 
                 reasons.setdefault(index, []).append(item)
     order = sorted(reasons, key=lambda index: (_learner(index, submissions[index]), index))
     rows = [
-        [escape(_learner(index, submissions[index])), f"<ul>{''.join(reasons[index])}</ul>"]
+        [
+            escape(_learner(index, submissions[index])),
+            f"<code>{escape(submissions[index].source)}</code>",
+            f"<ul>{''.join(reasons[index])}</ul>",
+        ]
         for index in order
     ]
     if not rows:
         return f"{heading}\n{explain}\n<p>Nobody is stuck.</p>"
-    return "\n".join([heading, explain, _table(["Learner", "Stuck on"], rows)])
+    return "\n".join([heading, explain, _table(["Learner", "Submission", "Stuck on"], rows)])
 
 
 def _stuck_reason(result: ExerciseResult, entry: _Exercise) -> str:

@@ -1,6 +1,6 @@
 # exercise: money.convert
 # wrong: quantizes every currency to cents, so yen get two decimal places
-# caught-by: test_convert_uses_target_minor
+# caught-by: test_convert_uses_target_minor_units
 # hint: currency_exponent
 def convert(
     amount: Decimal, rate: Decimal, to_currency: str, rounding: str = ROUND_HALF_EVEN

@@ -1,6 +1,6 @@
 # exercise: money.value_object
 # wrong: assumes every currency has two decimal places (wrong for JPY and KWD)
-# caught-by: test_money_uses_each_currency_minor
+# caught-by: test_money_uses_each_currency_minor_units
 # hint: currency_exponent
 class CurrencyMismatchError(ValueError):
     """Raised when amounts in two different currencies are combined."""

@@ -1,0 +1,37 @@
+# exercise: quality.pydantic_model
+# wrong: leaves out extra="forbid", so unknown fields are silently dropped
+# caught-by: test_pydantic_model_forbids_unknown_fields
+# hint: forbid_extra
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+RESERVED_USERNAMES = frozenset({"admin", "root", "support"})
+
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=254,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    ),
+]
+Username = Annotated[
+    str, StringConstraints(min_length=3, max_length=20, pattern=r"^[a-z0-9_]+$")
+]
+
+
+class UserInput(BaseModel):
+    """A sign-up form as it arrives from the web, validated at the boundary."""
+
+    email: Email
+    username: Username
+    age: Annotated[int, Field(ge=13, le=130)]
+
+    @field_validator("username")
+    @classmethod
+    def username_is_not_reserved(cls, value: str) -> str:
+        if value in RESERVED_USERNAMES:
+            raise ValueError("this username is reserved")
+        return value
