@@ -62,11 +62,16 @@ def course_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def jupyterlab(course_copy: Path, tmp_path: Path) -> Iterator[str]:
-    settings = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
+    settings = tmp_path / "lab-settings" / "@jupyterlab"
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "notebook-extension").mkdir(parents=True)
     # The news toast can cover buttons; a test has no network to fetch news anyway.
-    (settings / "notification.jupyterlab-settings").write_text(
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    # Render every cell, so a cell below the fold can be found by its text.
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none"})
     )
     port = _free_port()
     environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
@@ -124,16 +129,22 @@ def page(jupyterlab: str, request: pytest.FixtureRequest) -> Iterator[Page]:
 
 def _open(page: Page, base: str, path: str) -> None:
     page.goto(f"{base}/lab/tree/{path}")
-    page.locator(".jp-Notebook").first.wait_for()
-    # Wait for the kernel to be idle before running anything.
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for()
+    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for()
+    # Wait for the kernel to be idle before running anything, as a person would.
+    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=60_000)
 
 
 def _cell_starting_with(page: Page, first_line: str) -> int:
     cells = page.locator(".jp-Notebook .jp-Cell")
-    for index in range(cells.count()):
-        if cells.nth(index).locator(".cm-content").inner_text().startswith(first_line):
-            return index
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        texts = cells.evaluate_all(
+            "cells => cells.map(c => (c.querySelector('.cm-content') || {}).innerText || '')"
+        )
+        for index, text in enumerate(texts):
+            if text.startswith(first_line):
+                return index
+        time.sleep(0.3)
     raise AssertionError(f"no cell starts with {first_line!r}")
 
 
@@ -190,7 +201,7 @@ def test_learner_checks_gets_a_hint_fixes_answers_a_quiz_and_sees_progress(
     _run_cell(page, quiz_cell)
     quiz_output = page.locator(".jp-Notebook .jp-Cell").nth(quiz_cell).locator(".jp-OutputArea")
     quiz_output.locator("input[type='radio']").first.wait_for()
-    options = quiz_output.locator("label")
+    options = quiz_output.locator(".widget-radio-box label")
     for index in range(options.count()):
         options.nth(index).click()
         quiz_output.get_by_role("button", name="Check answer").click()

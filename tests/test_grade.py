@@ -35,6 +35,15 @@ def test_untouched_starter_fails_and_says_it_is_not_done(fixture_course: Course)
     assert result.points == 0
 
 
+def test_starter_that_raises_at_the_top_of_the_cell_is_a_fail_not_an_error(
+    fixture_course: Course, make_notebook: NotebookMaker
+) -> None:
+    notebook = make_notebook({"demo.add": "# exercise: demo.add\nraise NotImplementedError"})
+    add = by_id(grade(fixture_course, notebook))["demo.add"]
+    assert add.status is Status.FAIL
+    assert "demo.add is not done yet" in add.tests[0].message
+
+
 def test_wrong_answer_gets_message_and_hint_text(
     fixture_course: Course, make_notebook: NotebookMaker
 ) -> None:

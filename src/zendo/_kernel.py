@@ -29,9 +29,10 @@ def sources_from_history(history: Sequence[str], exercise_id: str) -> ExerciseSo
     """The graded source of `exercise_id` as last run, or None if its cell never ran."""
     last_run: dict[str, int] = {}
     for number, source in enumerate(history):
-        last_run[source.strip()] = number
+        last_run[source] = number
     # Each distinct input once, at its latest run, in the order of those runs: a set-up
     # cell run twice counts once, and an edited one counts in its latest version last.
+    # The text is kept exactly as run, so graders that read it see what a save would.
     ordered = sorted(last_run.items(), key=lambda item: item[1])
     cells = [Cell(index=number - 1, cell_type="code", source=source) for source, number in ordered]
     exercise_runs = [cell for cell in cells if cell.exercise_id == exercise_id]

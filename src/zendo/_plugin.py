@@ -49,6 +49,10 @@ class SubmissionLoadError(Exception):
     """The learner's code could not be loaded; the message says what to fix."""
 
 
+class SubmissionNotDone(SubmissionLoadError):  # noqa: N818 - a state, not an error
+    """The learner's cell still raises NotImplementedError when run: a fail, not an error."""
+
+
 class ZendoPlugin:
     """Collects learner-facing outcomes of the grader tests for the wanted exercises."""
 
@@ -153,7 +157,9 @@ class ZendoPlugin:
                 f"Python cannot read your code: {error.msg} ({where}). Fix the syntax, "
                 "run the cell to see that it works, and check again."
             )
-        except BaseException as error:
+        except NotImplementedError as error:
+            return SubmissionNotDone(self._describe(exercise_id, error, while_="running your cell"))
+        except BaseException as error:  # any failure to load is the learner's result
             return SubmissionLoadError(
                 self._describe(exercise_id, error, while_="running your cell")
             )
@@ -229,6 +235,8 @@ class ZendoPlugin:
         failure = _find(error, LearnerFailure)
         if failure is not None:
             return "fail", failure.message, failure.hint
+        if isinstance(error, SubmissionNotDone):
+            return "fail", str(error), None
         if isinstance(error, SubmissionLoadError):
             return "error", str(error), None
         if isinstance(error, SoftTimeout):

@@ -34,10 +34,10 @@ def progress_report(course: Course) -> tuple[str, str]:
         answered = sum(
             1 for quiz in quizzes if quiz.id in state.quizzes and state.quizzes[quiz.id].correct
         )
-        summary.append(
-            f"{lesson.stem}: {passed}/{len(exercises)} exercises passed, "
-            f"{answered}/{len(quizzes)} quiz questions right"
-        )
+        parts = [f"{passed}/{len(exercises)} exercises passed"] if exercises else []
+        if quizzes:
+            parts.append(f"{answered}/{len(quizzes)} quiz questions right")
+        summary.append(f"{lesson.stem}: {', '.join(parts)}")
     width = max((len(row[1]) for row in rows), default=10)
     lines = ["Your progress", *summary, ""]
     lines += [f"  {row[1]:<{width}}  {row[2]:<12} {row[3]:>7}  hints {row[4]}" for row in rows]

@@ -1,4 +1,4 @@
-"""Graders for the code-quality exercises (solutions/02_quality.ipynb).
+"""Graders for the code-quality exercises (solutions/02_code_quality.ipynb).
 
 Every test is tied to one exercise with ``@exercise`` and receives the learner's code as
 ``submission`` (the ``# setup`` cell followed by the exercise cell). The tool checks read
