@@ -24,11 +24,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def solution_cells(exercise_id: str) -> list[str]:
-    notebook = json.loads((REPO / "solutions" / "05_money.ipynb").read_text())
-    sources = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    setup = [s for s in sources if s.startswith("# setup")]
-    exercise = [s for s in sources if s.startswith(f"# exercise: {exercise_id}")]
-    return setup + exercise
+    """The set-up cells and the solved exercise cell, from whichever solution notebook has it."""
+    for path in sorted((REPO / "solutions").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        sources = ["".join(cell["source"]) for cell in code]
+        exercise = [s for s in sources if s.startswith(f"# exercise: {exercise_id}\n")]
+        if exercise:
+            return [s for s in sources if s.startswith("# setup")] + exercise
+    raise SystemExit(f"No solution notebook has the exercise {exercise_id!r}.")
 
 
 def run(client: object, code: str) -> str:
@@ -46,24 +50,32 @@ def run(client: object, code: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "exercises", nargs="*", default=["money.split", "zen.zen"], help="exercise ids to time"
+    )
     arguments = parser.parse_args()
+    for exercise_id in arguments.exercises:
+        measure(exercise_id, arguments.runs)
+
+
+def measure(exercise_id: str, runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "course"
         for part in ("course", "exercises", "solutions", "tests/graders"):
             shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("wrong"))
         manager, client = start_new_kernel(kernel_name="python3", cwd=str(root / "exercises"))
         try:
-            for cell in solution_cells("money.split"):
+            for cell in solution_cells(exercise_id):
                 run(client, cell)
             timer = (
                 "import time\n"
                 "started = time.perf_counter()\n"
-                "view = check('money.split')\n"
+                f"view = check({exercise_id!r})\n"
                 "print(round(time.perf_counter() - started, 4), view.passed)"
             )
             first = run(client, timer).split()
             times = []
-            for _ in range(arguments.runs):
+            for _ in range(runs):
                 seconds, passed = run(client, timer).split()
                 if passed != "True":
                     raise SystemExit("The reference solution did not pass; fix the course first.")
@@ -72,9 +84,9 @@ def main() -> None:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
     ordered = sorted(times)
-    print(f"first check (starts the warm server): {float(first[0]):.3f} s")
+    print(f"{exercise_id}: first check (starts the warm server): {float(first[0]):.3f} s")
     print(
-        f"warm check('money.split'): median {statistics.median(ordered) * 1000:.0f} ms  "
+        f"{exercise_id}: warm check: median {statistics.median(ordered) * 1000:.0f} ms  "
         f"min {ordered[0] * 1000:.0f} ms  max {ordered[-1] * 1000:.0f} ms  "
         f"p90 {ordered[int(len(ordered) * 0.9) - 1] * 1000:.0f} ms  (n={len(ordered)})"
     )

@@ -79,6 +79,10 @@ class GradingJob:
 class Launcher(Protocol):
     """Starts the grading child for a job and waits for it, within a time limit."""
 
+    def grader_folder(self, source: Path) -> Path | None:
+        """Where this launcher's children read the graders of `source`; None: copy per run."""
+        ...
+
     def launch(
         self, job_path: Path, workdir: Path, private: Path, timeout: float, nonce: str
     ) -> int | None:
@@ -100,7 +104,13 @@ def run_graders(job: GradingJob, limits: Limits, launcher: Launcher | None = Non
         private, workdir = Path(private_dir), Path(work_dir)
         result_path = private / "results.jsonl"
         job_path = private / "job.json"
-        grader = _copy_graders(job.grader_file, private)
+        launcher = launcher or SpawnLauncher()
+        private.chmod(0o711)  # others may pass through to the graders, not list or read the rest
+        folder = launcher.grader_folder(job.grader_file.parent)
+        if folder is None:
+            folder = private / "graders"
+            write_graders(job.grader_file.parent, folder)
+        grader = folder / job.grader_file.name
         plan = plan_confinement(
             limits.memory_mb,
             limits.max_file_mb,
@@ -115,9 +125,7 @@ def run_graders(job: GradingJob, limits: Limits, launcher: Launcher | None = Non
         hard_timeout = min(limits.timeout_seconds, _STARTUP_SECONDS + sum(job.timeouts.values()))
         nonce = secrets.token_hex(16)
         try:
-            code = (launcher or SpawnLauncher()).launch(
-                job_path, workdir, private, hard_timeout, nonce
-            )
+            code = launcher.launch(job_path, workdir, private, hard_timeout, nonce)
         finally:
             release_cgroup(plan)
         fate, detail = _fate(code, private, hard_timeout)
@@ -162,17 +170,14 @@ def grader_snapshot(folder: Path) -> dict[str, bytes]:
     return snapshot
 
 
-def _copy_graders(grader_file: Path, private: Path) -> Path:
-    """Write the graders where the child, even unprivileged, can read but not change them."""
-    private.chmod(0o711)  # others may pass through to the graders, not list or read the rest
-    graders = private / "graders"
-    for relative, content in grader_snapshot(grader_file.parent.resolve()).items():
-        target = graders / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    for path in (graders, *graders.rglob("*")):
+def write_graders(source: Path, target: Path) -> None:
+    """Write the snapshot of `source`'s graders to `target`: readable, never writable, by others."""
+    for relative, content in grader_snapshot(source.resolve()).items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    for path in (target, *target.rglob("*")):
         path.chmod(0o755 if path.is_dir() else 0o644)
-    return graders / grader_file.name
 
 
 def _job_document(
@@ -219,6 +224,9 @@ def child_environment(workdir: Path) -> dict[str, str]:
 
 class SpawnLauncher:
     """Starts a fresh interpreter per job: `python -m zendo._child JOB.json`."""
+
+    def grader_folder(self, source: Path) -> Path | None:
+        return None
 
     def launch(
         self, job_path: Path, workdir: Path, private: Path, timeout: float, nonce: str
