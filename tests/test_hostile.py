@@ -112,6 +112,12 @@ HOSTILE: dict[str, tuple[str, set[Status], str]] = {
         {Status.FAIL},
         "greet('Ada') returned 'nope'.",
     ),
+    "kills_its_parent": (
+        "import os, signal\ndef greet(name):\n    os.kill(os.getppid(), signal.SIGKILL)\n"
+        "    return 'nope'",
+        {Status.ERROR},
+        "",
+    ),
     "sleeps_in_a_thread": (
         "import threading, time\ndef greet(name):\n"
         "    threading.Thread(target=time.sleep, args=(1000,)).start()\n"

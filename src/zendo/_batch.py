@@ -9,6 +9,7 @@ slice that merges back with the others.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -21,9 +22,11 @@ from pathlib import Path
 from zendo._course import Course, Exercise
 from zendo._errors import InputError, NotebookError
 from zendo._extract import exercise_ids_in
+from zendo._forkserver import ForkServer
 from zendo._grade import grade_notebook
 from zendo._limits import Limits
 from zendo._results import Report, Status, SubmissionResult
+from zendo._sandbox import Launcher
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +151,9 @@ def exercises_for(course: Course, notebook: Path) -> list[Exercise]:
     return [exercise for lesson in lessons for exercise in lesson.data.exercises]
 
 
-def grade_submission(course: Course, submission: Submission, limits: Limits) -> SubmissionResult:
+def grade_submission(
+    course: Course, submission: Submission, limits: Limits, launcher: Launcher | None = None
+) -> SubmissionResult:
     """Grade one submission; an unreadable notebook is an `error` result, not an exception."""
     try:
         digest = hashlib.sha256(submission.path.read_bytes()).hexdigest()
@@ -156,7 +161,7 @@ def grade_submission(course: Course, submission: Submission, limits: Limits) -> 
         return _broken(submission, "", f"{submission.path} cannot be read: {error.strerror}.")
     try:
         result = grade_notebook(
-            course, submission.path, exercises_for(course, submission.path), limits
+            course, submission.path, exercises_for(course, submission.path), limits, launcher
         )
     except NotebookError as error:
         return _broken(submission, digest, str(error))
@@ -207,8 +212,21 @@ def grade_batch(
             pending.append(submission)
     lock = threading.Lock()
     total = len(submissions)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_submission, course, s, limits): s for s in pending}
+    # One warm grading server per worker: each submission is a fork of a process that has
+    # pytest, hypothesis and the graders loaded, not a fresh interpreter.
+    local = threading.local()
+    servers: list[ForkServer] = []
+
+    def grade_one(submission: Submission) -> SubmissionResult:
+        if not hasattr(local, "server"):
+            local.server = ForkServer()
+            with lock:
+                servers.append(local.server)
+        return grade_submission(course, submission, limits, local.server)
+
+    with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        cleanup.callback(_close_all, servers)
+        futures = {pool.submit(grade_one, s): s for s in pending}
         for future in as_completed(futures):
             result = future.result()
             with lock:
@@ -223,6 +241,11 @@ def grade_batch(
         extra={"submissions": total, "regraded": len(pending), "jobs": jobs},
     )
     return [results[key] for key in sorted(results)]
+
+
+def _close_all(servers: list[ForkServer]) -> None:
+    for server in servers:
+        server.close()
 
 
 def _digest(path: Path) -> str:

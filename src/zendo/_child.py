@@ -17,7 +17,8 @@ from zendo._confine import confine
 
 # Exit codes the engine reads: anything else means the child died on its own.
 EXIT_DONE = 0
-EXIT_INTERNAL = 3
+EXIT_INTERNAL = 3  # the graders could not run, before any learner code was loaded
+EXIT_BROKEN_BY_LEARNER = 4  # pytest itself failed after learner code was loaded
 
 
 def _configure_hypothesis(examples: int) -> None:
@@ -78,10 +79,16 @@ def run_job(job_path: Path, nonce: str) -> int:
     )  # fmt: skip
     for unused in unused_plugins:
         args += ["-p", f"no:{unused}"]
-    code = pytest.main(args, plugins=[plugin])
+    try:
+        code = pytest.main(args, plugins=[plugin])
+    except BaseException:
+        code = pytest.ExitCode.INTERNAL_ERROR
     # pytest's own codes: 0 all passed, 1 some failed, 5 nothing collected. Anything else
-    # (2 interrupted, 3 internal, 4 usage) means the graders could not run as written.
-    return EXIT_DONE if code in (0, 1, 5) else EXIT_INTERNAL
+    # (2 interrupted, 3 internal, 4 usage) means pytest could not finish: the course's
+    # fault if it happened before learner code was loaded, else the learner's code broke it.
+    if code in (0, 1, 5):
+        return EXIT_DONE
+    return EXIT_BROKEN_BY_LEARNER if plugin.modules else EXIT_INTERNAL
 
 
 if __name__ == "__main__":

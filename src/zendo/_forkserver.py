@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,7 @@ class ForkServer:
     def launch(
         self, job_path: Path, workdir: Path, private: Path, timeout: float, nonce: str
     ) -> int | None:
-        if self._process is None or self._graders is None:
+        if self._graders is None:
             raise SandboxError("The warm grading server was asked to grade before it had graders.")
         process = self._ensure_started(Path(self._graders.name) / "graders")
         request = {
@@ -80,15 +81,27 @@ class ForkServer:
             with contextlib.suppress(TimeoutError, ValueError, KeyError, OSError):
                 self._read(stdout, 5.0)
             return None
+        except (OSError, ValueError, KeyError):
+            # The server died under this job (learner code can signal its parent): this
+            # submission counts as crashed, and the next check starts a new server.
+            logger.warning("The warm grading server died during a check; restarting it")
+            self._forget_process()
+            return -signal.SIGKILL
         finally:
             kill_group(pid)
 
-    def close(self) -> None:
-        """Stop the server and remove its graders (a new one starts on the next check)."""
+    def _forget_process(self) -> None:
         if self._process is not None:
             kill_group(self._process.pid)
             self._process.wait()
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None:
+                    pipe.close()
             self._process = None
+
+    def close(self) -> None:
+        """Stop the server and remove its graders (a new one starts on the next check)."""
+        self._forget_process()
         if self._graders is not None:
             self._graders.cleanup()
             self._graders = None

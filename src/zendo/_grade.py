@@ -61,11 +61,15 @@ def default_notebook(course: Course, exercises: Sequence[Exercise]) -> Path:
 
 
 def grade_notebook(
-    course: Course, notebook: Path, exercises: Sequence[Exercise], limits: Limits
+    course: Course,
+    notebook: Path,
+    exercises: Sequence[Exercise],
+    limits: Limits,
+    launcher: Launcher | None = None,
 ) -> SubmissionResult:
     """Grade the saved notebook at `notebook` on `exercises`."""
     sources = extract_from_notebook(notebook, [exercise.id for exercise in exercises])
-    return grade_sources(course, sources, exercises, limits, label=str(notebook))
+    return grade_sources(course, sources, exercises, limits, str(notebook), launcher)
 
 
 def grade_sources(

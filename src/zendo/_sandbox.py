@@ -268,6 +268,11 @@ def _fate(code: int | None, private: Path, timeout: float) -> tuple[Fate, str]:
     error_tail = stderr.read_bytes()[-2000:].decode("utf-8", "replace") if stderr.exists() else ""
     if code == 0:
         return Fate.FINISHED, ""
+    if code == 4:
+        return Fate.CRASHED, (
+            "Your code broke the test runner itself (it changed something the graders "
+            "need), so the checks could not finish."
+        )
     if code == 3:
         logger.error("Grading child reported an internal fault", extra={"stderr": error_tail})
         return Fate.INTERNAL, error_tail.strip().splitlines()[-1] if error_tail.strip() else ""

@@ -346,6 +346,26 @@ def build(context: click.Context, lessons: tuple[str, ...], force: bool) -> None
         click.echo(outcome.describe(course.root))
 
 
+@cli.command("export-template", epilog=_EPILOG)
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--repository", required=True, help="The trusted course repository, owner/name.")
+@click.option("--version", "pinned", required=True, help="The course tag or commit to grade with.")
+@click.pass_context
+def export_template_command(
+    context: click.Context, target: Path, repository: str, pinned: str
+) -> None:
+    """Export the learner's template repository: the course without solutions, plus CI."""
+    from zendo._export import export_template
+
+    course = _load(context)
+    try:
+        workflow = export_template(course, target, repository, pinned)
+    except InputError as error:
+        raise _UsageProblem(str(error)) from None
+    click.echo(f"Exported the learner template to {target} (no solutions).")
+    click.echo(f"Its CI grades with {repository}@{pinned}: {workflow.relative_to(target)}.")
+
+
 @cli.command("report", epilog=_EPILOG)
 @click.argument("gradebook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
