@@ -14,6 +14,9 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
@@ -21,15 +24,23 @@ import pytest
 from zendo._tools import Finding, ToolRun, run_mypy, run_ruff
 
 __all__ = [
+    "MAX_SHOWN",
     "Finding",
     "LearnerFailure",
+    "Outcome",
     "ToolRun",
+    "attempt",
+    "cell_source",
+    "cell_start",
     "exercise",
     "expect",
     "fail",
     "run_mypy",
     "run_ruff",
+    "show",
 ]
+
+MAX_SHOWN = 160
 
 
 class LearnerFailure(AssertionError):  # noqa: N818 - a failed check, not an error
@@ -55,3 +66,65 @@ def expect(condition: object, message: str, *, hint: str | None = None) -> None:
 def fail(message: str, *, hint: str | None = None) -> NoReturn:
     """Fail the test with `message` and failure hint `hint`."""
     raise LearnerFailure(message, hint)
+
+
+def show(value: object) -> str:
+    """A short repr of a value for a learner message, cut with a visible `...`."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 4] + " ..."
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a call of learner code did: the value it returned, or the exception it raised."""
+
+    value: object = None
+    error: Exception | None = None
+
+    def describe(self) -> str:
+        """`returned [1, 2]`, or `raised ValueError: ...` (a pydantic error names its fields)."""
+        if self.error is None:
+            return f"returned {show(self.value)}"
+        name = type(self.error).__name__
+        errors = getattr(self.error, "errors", None)
+        if callable(errors):  # a pydantic ValidationError: name the field and the rule
+            found = errors()
+            places = [".".join(str(part) for part in error["loc"]) or "the form" for error in found]
+            listed = "; ".join(
+                f"{place}: {error['msg']}" for place, error in zip(places, found, strict=True)
+            )
+            return f"raised {name} ({listed})"
+        text = str(self.error).strip()
+        return f"raised {name}: {text.splitlines()[0]}" if text else f"raised {name}"
+
+
+def attempt(call: Callable[[], object]) -> Outcome:
+    """Run learner code and record its outcome; NotImplementedError still means "not done"."""
+    try:
+        return Outcome(value=call())
+    except NotImplementedError:
+        raise
+    except Exception as error:  # any learner exception is an outcome to judge
+        return Outcome(error=error)
+
+
+def cell_start(submission_path: Path, exercise_id: str) -> int:
+    """The line of the submission file where the exercise cell (its marker line) starts.
+
+    Tools report file lines; subtract this (and add one) to speak of cell lines.
+    """
+    lines = submission_path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.strip() == f"# exercise: {exercise_id}":
+            return number
+    return 1
+
+
+def cell_source(submission_path: Path, exercise_id: str) -> str:
+    """The exercise cell alone, from its marker line on, ending in exactly one newline.
+
+    Trailing blank lines are dropped: a notebook cell has no final newline of its own, and
+    a formatter's verdict must not depend on how the cell reached the grader.
+    """
+    lines = submission_path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[cell_start(submission_path, exercise_id) - 1 :]).rstrip() + "\n"

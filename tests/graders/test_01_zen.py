@@ -30,9 +30,18 @@ from typing import Any
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from zendo.grading import Finding, exercise, expect, fail, run_ruff
+from zendo.grading import (
+    Finding,
+    attempt,
+    cell_source,
+    cell_start,
+    exercise,
+    expect,
+    fail,
+    run_ruff,
+    show,
+)
 
-MAX_SHOWN = 160
 TITLE = "The Zen of Python, by Tim Peters"
 
 
@@ -53,52 +62,6 @@ quick_to_fail = settings(phases=[Phase.explicit, Phase.reuse, Phase.generate, Ph
 # ---------------------------------------------------------------------------------------
 # Helpers shared by the tests
 # ---------------------------------------------------------------------------------------
-
-
-def show(value: object) -> str:
-    """A short repr of a value for a learner message."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 5] + " ...]"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a call did: the value it returned, or the exception it raised."""
-
-    value: object = None
-    error: Exception | None = None
-
-    def describe(self) -> str:
-        if self.error is not None:
-            detail = str(self.error)
-            name = type(self.error).__name__
-            return f"raised {name}: {detail}" if detail else f"raised {name}"
-        return f"returned {show(self.value)}"
-
-
-def attempt(call: Callable[[], object]) -> Outcome:
-    """Run call and record its outcome; NotImplementedError still means "not done yet"."""
-    try:
-        return Outcome(value=call())
-    except NotImplementedError:
-        raise
-    except Exception as error:  # any learner exception is an outcome to judge
-        return Outcome(error=error)
-
-
-def cell_start(submission_path: Path, exercise_id: str) -> int:
-    """The line of the submission file where the exercise cell (its marker line) starts."""
-    lines = submission_path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.strip() == f"# exercise: {exercise_id}":
-            return number
-    return 1
-
-
-def cell_source(submission_path: Path, exercise_id: str) -> str:
-    """The exercise cell alone, as the learner wrote it."""
-    lines = submission_path.read_text(encoding="utf-8").splitlines()
-    return "\n".join(lines[cell_start(submission_path, exercise_id) - 1 :]) + "\n"
 
 
 # What each ruff rule the graders select means, in one line for a learner.

@@ -30,67 +30,27 @@ from typing import Any
 
 import pytest
 
-from zendo.grading import Finding, ToolRun, exercise, expect, fail, run_mypy, run_ruff
+from zendo.grading import (
+    MAX_SHOWN,
+    Finding,
+    Outcome,
+    ToolRun,
+    attempt,
+    cell_source,
+    exercise,
+    expect,
+    fail,
+    run_mypy,
+    run_ruff,
+    show,
+)
 
-MAX_SHOWN = 160
 MAX_LISTED = 3
 
 
 # ---------------------------------------------------------------------------------------
 # Helpers shared by the tests
 # ---------------------------------------------------------------------------------------
-
-
-def show(value: object) -> str:
-    """A short repr of a value for a learner message."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 5] + " ...]"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a call did: the value it returned, or the exception it raised."""
-
-    value: object = None
-    error: Exception | None = None
-
-    def describe(self) -> str:
-        if self.error is None:
-            return f"returned {show(self.value)}"
-        name = type(self.error).__name__
-        errors = getattr(self.error, "errors", None)
-        if callable(errors):  # a pydantic ValidationError: name the field and the rule
-            found = errors()
-            places = [".".join(str(part) for part in error["loc"]) or "the form" for error in found]
-            listed = "; ".join(
-                f"{place}: {error['msg']}" for place, error in zip(places, found, strict=True)
-            )
-            return f"raised {name} ({listed})"
-        text = str(self.error).strip()
-        return f"raised {name}: {text.splitlines()[0]}" if text else f"raised {name}"
-
-
-def attempt(call: Callable[[], object]) -> Outcome:
-    """Run call and record its outcome; NotImplementedError still means "not done yet"."""
-    try:
-        return Outcome(value=call())
-    except NotImplementedError:
-        raise
-    except Exception as error:  # any learner exception is an outcome to judge
-        return Outcome(error=error)
-
-
-def cell_source(submission_path: Path, exercise_id: str) -> str:
-    """The exercise cell alone: the submission from its `# exercise:` line on.
-
-    Trailing blank lines are dropped: a notebook cell has no final newline of its own, and
-    the formatter's verdict must not depend on how the cell reached the grader.
-    """
-    text = submission_path.read_text(encoding="utf-8")
-    marker = f"# exercise: {exercise_id}"
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == marker), 0)
-    return "\n".join(lines[start:]).rstrip() + "\n"
 
 
 def write_cell(submission_path: Path, exercise_id: str, folder: str, name: str) -> Path:

@@ -12,7 +12,6 @@ share one mypy run per submission (mypy costs about two seconds cold).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -30,48 +29,16 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zendo.grading import Finding, ToolRun, exercise, expect, fail, run_mypy
+from zendo.grading import Finding, ToolRun, attempt, exercise, expect, fail, run_mypy, show
 
 CENT = Decimal("0.01")
 MODES = {"half_up": ROUND_HALF_UP, "bankers": ROUND_HALF_EVEN}
 OTHER_MODE = {"half_up": ROUND_HALF_EVEN, "bankers": ROUND_HALF_UP}
-MAX_SHOWN = 160
 
 
 # ---------------------------------------------------------------------------------------
 # Helpers shared by the tests
 # ---------------------------------------------------------------------------------------
-
-
-def show(value: object) -> str:
-    """A short repr of a value for a learner message."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 4] + " ..."
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a call did: the value it returned, or the exception it raised."""
-
-    value: object = None
-    error: Exception | None = None
-
-    def describe(self) -> str:
-        if self.error is not None:
-            detail = str(self.error)
-            name = type(self.error).__name__
-            return f"raised {name}: {detail}" if detail else f"raised {name}"
-        return f"returned {show(self.value)}"
-
-
-def attempt(call: Callable[[], object]) -> Outcome:
-    """Run call and record its outcome; NotImplementedError still means "not done yet"."""
-    try:
-        return Outcome(value=call())
-    except NotImplementedError:
-        raise
-    except Exception as error:  # any learner exception is an outcome to judge
-        return Outcome(error=error)
 
 
 def expect_raises(
