@@ -215,6 +215,11 @@ def serve(graders: Path) -> None:
             workdir = Path(request["workdir"])
             os.chdir(workdir)
             os.environ.update(HOME=str(workdir), TMPDIR=str(workdir))
+            # The server's request pipe must not reach learner code: it would carry the
+            # next job's request (and nonce).
+            devnull = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(devnull, 0)
+            os.close(devnull)
             for descriptor, name in ((1, "stdout"), (2, "stderr")):
                 target = os.open(private / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 os.dup2(target, descriptor)
