@@ -39,7 +39,10 @@ def clean(notebook: dict[str, object]) -> dict[str, object]:
 def run(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     data = clean(json.loads(nbformat.writes(notebook)))
