@@ -16,8 +16,10 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 # The venv's bin goes first on PATH so that `zendo` works in JupyterLab's terminals.
+# JupyterLab refuses to run as root unless told; containers and our machines run as root.
 lab: $(INSTALLED)
-	PATH="$(BIN):$$PATH" $(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	PATH="$(BIN):$$PATH" $(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) \
+	  $(LAB_OPTIONS) notebooks/00_welcome.ipynb
 
 test: $(INSTALLED) chromium
 	PATH="$(BIN):$$PATH" $(BIN)/python -m pytest
