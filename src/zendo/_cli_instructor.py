@@ -1,0 +1,242 @@
+"""The instructor's commands: grade, merge, report, schedule, export-template.
+
+Registered on the `zendo` group in `cli.py`; they share its exit codes and error types.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from zendo._cli_common import (
+    EPILOG,
+    EXIT_USAGE,
+    InternalProblem,
+    UsageProblem,
+    finish,
+    load_course_of,
+    write_gradebook,
+)
+from zendo._course import Course
+from zendo._errors import CourseError, InputError, SandboxError
+from zendo._limits import Limits
+from zendo._results import Status, SubmissionResult
+
+
+@click.command(epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "junit", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here.")
+@click.option(
+    "--gradebook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep a JSON gradebook here (and a .csv beside it), saved after every submission.",
+)
+@click.option("--resume", is_flag=True, help="Continue --gradebook: skip unchanged, graded work.")
+@click.option("--shard", help="Grade slice i of N of the sorted submissions, like 2/4.")
+@click.pass_context
+def grade(
+    context: click.Context,
+    paths: tuple[Path, ...],
+    jobs: int,
+    output_format: str,
+    output: Path | None,
+    gradebook: Path | None,
+    resume: bool,
+    shard: str | None,
+) -> None:
+    """Grade submissions (notebooks, folders of them, learners' course copies) in parallel.
+
+    Graders always come from the course given with --course (or found from the current
+    folder), never from the submissions.
+    """
+    from zendo._batch import Shard, find_submissions, grade_batch, load_report
+    from zendo._grade import make_report
+
+    course = load_course_of(context)
+    try:
+        if resume and gradebook is None:
+            raise InputError("--resume continues a gradebook: give --gradebook PATH too.")
+        submissions = find_submissions(paths, course)
+        if shard:
+            slice_ = Shard.parse(shard)
+            submissions = [s for i, s in enumerate(submissions) if slice_.keeps(i)]
+        done = {}
+        if resume and gradebook is not None and gradebook.exists():
+            done = {s.source: s for s in load_report(gradebook).submissions}
+    except InputError as error:
+        raise UsageProblem(str(error)) from None
+    if not submissions:
+        raise UsageProblem(f"No notebooks to grade in {', '.join(map(str, paths))}.")
+
+    def save(results: list[SubmissionResult]) -> None:
+        if gradebook is not None:
+            write_gradebook(gradebook, make_report(course, results))
+
+    def announce(finished: int, total: int, result: SubmissionResult) -> None:
+        filled = round(20 * finished / total)
+        bar = "#" * filled + "-" * (20 - filled)
+        detail = (
+            result.message.splitlines()[0]
+            if result.message
+            else (f"{result.points:g}/{result.max_points} points")
+        )
+        click.echo(
+            f"[{bar}] {finished}/{total} {result.source}: {result.status.value}, {detail}",
+            err=True,
+        )
+
+    try:
+        results = grade_batch(
+            course, submissions, jobs=jobs, limits=Limits(), done=done,
+            on_result=announce, save=save,
+        )  # fmt: skip
+    except (CourseError, SandboxError) as error:
+        raise InternalProblem(str(error)) from None
+    report = make_report(course, results)
+    unreadable = any(s.status is Status.ERROR and not s.exercises for s in results)
+    finish(report, output_format, output, failed_code=EXIT_USAGE if unreadable else None)
+
+
+@click.command(epilog=EPILOG)
+@click.argument("gradebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_context
+def merge(context: click.Context, gradebooks: tuple[Path, ...], output: Path) -> None:
+    """Merge the JSON gradebooks of shards into one (and its .csv beside it)."""
+    from zendo._batch import load_report, merge_reports
+
+    try:
+        merged = merge_reports([load_report(path) for path in gradebooks])
+    except InputError as error:
+        raise UsageProblem(str(error)) from None
+    write_gradebook(output, merged)
+    click.echo(f"Merged {len(merged.submissions)} submissions into {output}.")
+
+
+@click.command("export-template", epilog=EPILOG)
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--repository", required=True, help="The trusted course repository, owner/name.")
+@click.option("--version", "pinned", required=True, help="The course tag or commit to grade with.")
+@click.pass_context
+def export_template_command(
+    context: click.Context, target: Path, repository: str, pinned: str
+) -> None:
+    """Export the learner's template repository: the course without solutions, plus CI."""
+    from zendo._export import export_template
+
+    course = load_course_of(context)
+    try:
+        workflow = export_template(course, target, repository, pinned)
+    except InputError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(f"Exported the learner template to {target} (no solutions).")
+    click.echo(f"Its CI grades with {repository}@{pinned}: {workflow.relative_to(target)}.")
+
+
+@click.command("report", epilog=EPILOG)
+@click.argument("gradebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the HTML (default: the gradebook's name with .html).",
+)
+@click.pass_context
+def report_command(context: click.Context, gradebook: Path, output: Path | None) -> None:
+    """Write the class report for a JSON gradebook: one HTML page with charts, no scripts.
+
+    Exit 0 once the page is written, whatever the grades; 2 when the gradebook is missing
+    or not a Zendo JSON report.
+    """
+    import hashlib
+
+    from zendo._files import write_text_atomically
+    from zendo.render.class_report import render_class_report
+
+    course: Course | None = None
+    try:
+        course = load_course_of(context)
+    except UsageProblem:
+        if context.obj.get("course") is not None:
+            raise
+        # No course here: the report stands on the gradebook alone.
+    from zendo._batch import load_report
+
+    try:
+        graded = load_report(gradebook)
+    except InputError as error:
+        raise UsageProblem(str(error)) from None
+    data = gradebook.read_bytes()
+    target = output or gradebook.with_suffix(".html")
+    if target.resolve() == gradebook.resolve():
+        raise UsageProblem(f"The report would replace the gradebook {gradebook}: give --output.")
+    source = f"{gradebook.name} (sha256 {hashlib.sha256(data).hexdigest()})"
+    page = render_class_report(graded, course, source=source)
+    try:
+        write_text_atomically(target, page)
+    except OSError as error:
+        raise UsageProblem(f"Cannot write {target}: {error.strerror or error}.") from None
+    click.echo(f"Wrote the class report of {len(graded.submissions)} submissions to {target}.")
+
+
+@click.command(epilog=EPILOG)
+@click.argument("lessons", nargs=-1)
+@click.option("--start", default="09:00", show_default=True, help="When the day starts (HH:MM).")
+@click.option(
+    "--break-every",
+    type=click.IntRange(min=1),
+    default=90,
+    show_default=True,
+    help="Break after a lesson once this many minutes have run since the last break.",
+)
+@click.option(
+    "--break-minutes",
+    type=click.IntRange(min=0),
+    default=15,
+    show_default=True,
+    help="How long each break lasts (0: no breaks).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.pass_context
+def schedule(
+    context: click.Context,
+    lessons: tuple[str, ...],
+    start: str,
+    break_every: int,
+    break_minutes: int,
+    output_format: str,
+) -> None:
+    """Print a workshop schedule from the lessons' time estimates (all, or those named)."""
+    from zendo._schedule import (
+        build_schedule,
+        parse_clock_time,
+        render_schedule_markdown,
+        render_schedule_text,
+    )
+
+    course = load_course_of(context)
+    try:
+        items = build_schedule(
+            course, parse_clock_time(start), break_every, break_minutes, lessons or None
+        )
+    except InputError as error:
+        raise UsageProblem(str(error)) from None
+    render = render_schedule_markdown if output_format == "markdown" else render_schedule_text
+    click.echo(render(items), nl=False)
