@@ -98,7 +98,7 @@ def check(
     course = load_course_of(context)
     try:
         exercises = select_exercises(course, names, notebook)
-        path = notebook or default_notebook(course, exercises)
+        path = _shown(notebook or default_notebook(course, exercises))
         result = grade_notebook(course, path, exercises, Limits())
     except InputError as error:
         raise UsageProblem(str(error)) from None
@@ -230,6 +230,14 @@ def build(context: click.Context, lessons: tuple[str, ...], force: bool) -> None
 
 for _command in (grade, merge, report_command, schedule, export_template_command):
     cli.add_command(_command)
+
+
+def _shown(path: Path) -> Path:
+    """The path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def main() -> None:
