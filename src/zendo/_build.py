@@ -146,6 +146,20 @@ def replace_solution_regions(source: str, where: str) -> str:
     return "\n".join(output)
 
 
+def reference_solution(source: str) -> str:
+    """A solution cell as a reader should see it: no region markers, no repair starter."""
+    lines, in_starter = [], False
+    for line in source.split("\n"):
+        marker = line.strip()
+        if marker == STARTER:
+            in_starter = True
+        elif marker == END:
+            in_starter = False
+        elif not in_starter and not marker.startswith(BEGIN):
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def _uncomment(line: str, where: str) -> str:
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
@@ -191,14 +205,13 @@ def _changed_exercises(target: Path, fresh: dict[str, object]) -> tuple[str, ...
     except NotebookError:
         return ("(the whole notebook: it cannot be read)",)
     recorded = recorded_starters(current) or recorded_starters(fresh)
+    sources = _exercise_sources(current)
     changed = [
         exercise_id
-        for exercise_id, source in _exercise_sources(current).items()
+        for exercise_id, source in sources.items()
         if recorded.get(exercise_id, "").strip() != source.strip()
     ]
-    missing = [
-        exercise_id for exercise_id in recorded if exercise_id not in _exercise_sources(current)
-    ]
+    missing = [exercise_id for exercise_id in recorded if exercise_id not in sources]
     return tuple(changed + missing)
 
 
