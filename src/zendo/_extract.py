@@ -61,15 +61,24 @@ def extract_from_cells(
             # A learner who duplicated a cell to experiment is graded on the last copy,
             # the one furthest down the notebook, as a reader would expect.
             exercise_cells[exercise_id] = cell
+    # Each cell is parsed once; an exercise is told of the names the *other* cells define.
+    names_by_cell = {
+        cell.index: _top_level_names(cell)
+        for cell in cells
+        if cell.cell_type == "code" and not cell.is_setup
+    }
     sources = {}
     for exercise_id, cell in exercise_cells.items():
-        others = [c for c in cells if c.cell_type == "code" and c is not cell and not c.is_setup]
+        elsewhere: dict[str, str] = {}
+        for other in cells:
+            for name in names_by_cell.get(other.index, []) if other is not cell else []:
+                elsewhere.setdefault(name, cell_label(other))
         sources[exercise_id] = ExerciseSource(
             exercise_id=exercise_id,
             source=prefix + _runnable(cell.source) + "\n",
             cell_start_line=prefix.count("\n") + 1,
             cell_number=cell.index + 1,
-            defined_elsewhere=_top_level_names(others, cell_label),
+            defined_elsewhere=elsewhere,
         )
     return sources
 
@@ -106,17 +115,13 @@ def _runnable(source: str) -> str:
     return "\n".join(lines)
 
 
-def _top_level_names(cells: Iterable[Cell], cell_label: Callable[[Cell], str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for cell in cells:
-        try:
-            tree = ast.parse(_runnable(cell.source))
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            for name in _names_bound_by(node):
-                names.setdefault(name, cell_label(cell))
-    return names
+def _top_level_names(cell: Cell) -> list[str]:
+    """The names a cell binds at its top level; none when it does not parse."""
+    try:
+        tree = ast.parse(_runnable(cell.source))
+    except SyntaxError:
+        return []
+    return [name for node in tree.body for name in _names_bound_by(node)]
 
 
 def _names_bound_by(node: ast.stmt) -> list[str]:
