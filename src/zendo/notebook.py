@@ -184,6 +184,7 @@ def solution(exercise_id: str, *, reveal: bool = False) -> NotebookView:
 
 
 def _solution_source(course: Course, exercise_id: str) -> str:
+    from zendo._build import reference_solution
     from zendo._errors import InputError
     from zendo._notebook import read_cells
 
@@ -193,34 +194,21 @@ def _solution_source(course: Course, exercise_id: str) -> str:
         raise InputError(f"This copy of the course has no solutions ({path} is missing).")
     for cell in read_cells(path):
         if cell.exercise_id == exercise_id:
-            return _without_markers(cell.source)
+            return reference_solution(cell.source)
     raise InputError(f"{path} has no cell for {exercise_id}.")
-
-
-def _without_markers(source: str) -> str:
-    """The solution as a reader should see it: no region markers, no repair starter."""
-    lines, in_starter = [], False
-    for line in source.split("\n"):
-        marker = line.strip()
-        if marker == "# STARTER":
-            in_starter = True
-        elif marker == "# END SOLUTION":
-            in_starter = False
-        elif not in_starter and not marker.startswith("# BEGIN SOLUTION"):
-            lines.append(line)
-    return "\n".join(lines)
 
 
 def quiz(quiz_id: str) -> NotebookView:
     """Show a quiz question; answer it with the widget, or with `.answer(...)` in plain text."""
     from zendo._errors import ZendoError
+    from zendo._quiz import quiz_prompt
     from zendo._widgets import quiz_widget
 
     try:
         question = _session.course.quiz(quiz_id)
     except ZendoError as error:
         return _notice("No quiz", str(error))
-    text, html = _quiz_text(question)
+    text, html = quiz_prompt(question)
     return QuizView(text, html, quiz_widget(question, _session.course.root), quiz=question)
 
 
@@ -236,24 +224,14 @@ class QuizView(NotebookView):
 
         if self.quiz is None:
             return _notice("No quiz", "This view has no quiz to answer.")
-        return _view_of(*mark_answer(self.quiz, list(choices), _session.course.root))
-
-
-def _quiz_text(question: Quiz) -> tuple[str, str]:
-    from zendo._quiz import quiz_prompt
-
-    return quiz_prompt(question)
+        return NotebookView(*mark_answer(self.quiz, list(choices), _session.course.root))
 
 
 def progress() -> NotebookView:
     """Your progress per lesson: exercises passed, points, quizzes answered."""
     from zendo._progress import progress_report
 
-    return _view_of(*progress_report(_session.course))
-
-
-def _view_of(text: str, html: str) -> NotebookView:
-    return NotebookView(text, html)
+    return NotebookView(*progress_report(_session.course))
 
 
 def _notice(title: str, body: str, *, code_block: bool = False) -> NotebookView:
