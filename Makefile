@@ -1,46 +1,55 @@
 # Two commands a learner or CI needs, each setting itself up first:
-#   make lab    open the course in JupyterLab
-#   make test   run every test: engine, graders' proofs, notebooks, lint and types
+#   make lab    open the course in JupyterLab (installs only what a learner needs)
+#   make test   run every test: engine, graders' proofs, notebooks, browser, lint and types
 PYTHON ?= python3
-VENV := .venv
-BIN := $(CURDIR)/$(VENV)/bin
-INSTALLED := $(VENV)/.installed
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+LAB_READY := $(VENV)/.ready-lab
+TEST_READY := $(VENV)/.ready-test
 
-.PHONY: lab test check benchmark clean chromium
+.PHONY: lab test check benchmark clean system-packages
 
-$(INSTALLED): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Zendo needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[lab,dev]'
-	touch $(INSTALLED)
+$(LAB_READY): pyproject.toml
+	@$(PYTHON) scripts/bootstrap.py $(VENV) lab
+	@touch $@
 
-# The venv's bin goes first on PATH so that `zendo` works in JupyterLab's terminals.
-# JupyterLab refuses to run as root unless told; containers and our machines run as root.
-lab: $(INSTALLED)
-	PATH="$(BIN):$$PATH" $(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) \
-	  $(LAB_OPTIONS) notebooks/00_welcome.ipynb
+$(TEST_READY): pyproject.toml
+	@$(PYTHON) scripts/bootstrap.py $(VENV) test
+	@touch $(LAB_READY) $@
 
-test: $(INSTALLED) chromium
-	PATH="$(BIN):$$PATH" $(BIN)/python -m pytest
+# JupyterLab reads the course's own settings from lab/ (top folder, welcome notebook,
+# terminals, saved widget state): see lab/jupyter_server_config.py. It refuses to run as
+# root unless told; containers and our machines run as root.
+lab: $(LAB_READY)
+	JUPYTER_CONFIG_DIR="$(CURDIR)/lab" PATH="$(BIN):$$PATH" $(BIN)/jupyter lab \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_OPTIONS)
 
-# The browser test needs Debian's Chromium. As root (CI, our machines) it is installed
-# here; elsewhere the test fails with the command to run.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+test: $(TEST_READY) system-packages
+	PATH="$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_OPTIONS)
+
+# Debian packages the tests need: Chromium for the browser test, bubblewrap for the
+# learner sandbox. As root (CI, our machines) they are installed here; elsewhere the tests
+# that need them fail with the command to run.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "Note: the browser test needs Chromium: sudo apt-get install chromium"; \
-	  fi; }
+	    echo "Note: some tests need Debian packages: sudo apt-get install$$missing"; \
+	  fi; \
+	fi
 
 # Lint and types alone, quicker than the whole suite.
-check: $(INSTALLED)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+check: $(TEST_READY)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-benchmark: $(INSTALLED)
+benchmark: $(TEST_READY)
 	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_check.py
 	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_notebook_check.py
 
