@@ -77,7 +77,7 @@ def test_syntax_error_is_an_error_naming_the_cell_line(
     code = "# exercise: demo.add\ndef add(a, b):\n    return a +"
     add = by_id(grade(fixture_course, make_notebook({"demo.add": code})))["demo.add"]
     assert add.status is Status.ERROR
-    assert "line 3 of your exercise cell" in add.tests[0].message
+    assert "line 3 of cell 3, your demo.add cell" in add.tests[0].message
 
 
 def test_exception_in_learner_code_names_its_line(
@@ -87,7 +87,7 @@ def test_exception_in_learner_code_names_its_line(
     add = by_id(grade(fixture_course, make_notebook({"demo.add": code})))["demo.add"]
     assert add.status is Status.FAIL
     assert add.tests[0].message.startswith("ZeroDivisionError while checking your code")
-    assert "line 3 of your exercise cell" in add.tests[0].message
+    assert "line 3 of cell 3, your demo.add cell" in add.tests[0].message
 
 
 def test_name_from_another_cell_says_to_move_it(

@@ -23,6 +23,7 @@ from zendo._results import (
     Status,
     SubmissionResult,
     TestResult,
+    title_from_name,
     worst,
 )
 from zendo._sandbox import ChildRun, Fate, GradingJob, Launcher, grader_snapshot, run_graders
@@ -175,6 +176,7 @@ def _exercise_result(course: Course, exercise: Exercise, run: ChildRun) -> Exerc
         tests.append(
             TestResult(
                 name="(unfinished)",
+                title="Checks that never finished",
                 status=status,
                 message=message,
                 weight=sum(expected[name] for name in missing) or 1,
@@ -196,6 +198,7 @@ def _exercise_result(course: Course, exercise: Exercise, run: ChildRun) -> Exerc
 def _test_result(course: Course, exercise: Exercise, outcome: ChildOutcome) -> TestResult:
     return TestResult(
         name=outcome.test,
+        title=outcome.title or title_from_name(outcome.test),
         status=outcome.status,
         message=outcome.message,
         hint=course.hint_text(outcome.hint_id, exercise),

@@ -21,7 +21,7 @@ from typing import IO, Any, TypedDict, TypeVar
 
 import pytest
 
-from zendo.grading import LearnerFailure
+from zendo.grading import LearnerFailure, describe_cell_line, set_cell_positions
 
 _E = TypeVar("_E", bound=BaseException)
 
@@ -31,7 +31,7 @@ class ExerciseJob(TypedDict):
 
     module: str
     cell_start_line: int
-    cell_number: int | None
+    cell_number: int | None  # the cell's position in the notebook, 1-based; None if unknown
     defined_elsewhere: dict[str, str]
     timeout_seconds: float
 
@@ -76,7 +76,10 @@ class ZendoPlugin:
     # -- collection ---------------------------------------------------------------------
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        config.addinivalue_line("markers", "exercise(id, weight=1): the exercise a test grades")
+        config.addinivalue_line(
+            "markers", "exercise(id, weight=1, title=''): the exercise a test grades"
+        )
+        set_cell_positions({key: job["cell_number"] for key, job in self.exercises.items()})
 
     def pytest_collection_modifyitems(
         self, config: pytest.Config, items: list[pytest.Item]
@@ -222,6 +225,7 @@ class ZendoPlugin:
         self._write(
             exercise_id=exercise_id,
             test=item.name,
+            title=_title_of(item),
             status=status,
             message=message,
             hint_id=hint,
@@ -284,8 +288,9 @@ class ZendoPlugin:
 
     def _moved_name_message(self, exercise_id: str, name: str) -> str:
         cell = self.exercises[exercise_id]["defined_elsewhere"][name]
+        where = f" ({cell})" if cell else ""
         return (
-            f"Your code uses {name!r}, which is defined in another cell ({cell}). An "
+            f"Your code uses {name!r}, which is defined in another cell{where}. An "
             "exercise is graded on its own cell plus the '# setup' cells only: move "
             f"{name!r} into the exercise cell of {exercise_id}."
         )
@@ -301,9 +306,10 @@ class ZendoPlugin:
     def _where(self, exercise_id: str, line: int | None) -> str:
         if line is None:
             return "an unknown line"
-        start = self.exercises[exercise_id]["cell_start_line"]
+        job = self.exercises[exercise_id]
+        start = job["cell_start_line"]
         if line >= start:
-            return f"line {line - start + 1} of your exercise cell"
+            return describe_cell_line(exercise_id, job["cell_number"], line - start + 1)
         return "a '# setup' cell"
 
     def _write(self, **outcome: Any) -> None:
@@ -320,6 +326,11 @@ class ZendoPlugin:
 def _weight_of(item: pytest.Item) -> int:
     marker = item.get_closest_marker("exercise")
     return int(marker.kwargs.get("weight", 1)) if marker else 1
+
+
+def _title_of(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("exercise")
+    return str(marker.kwargs.get("title") or "")[:300] if marker else ""
 
 
 def _exercise_of(node: pytest.Item | Any) -> str:

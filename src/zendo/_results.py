@@ -42,6 +42,7 @@ class ChildOutcome(_Frozen):
 
     exercise_id: str = Field(max_length=200)
     test: str = Field(max_length=500)
+    title: str = Field(default="", max_length=300)
     status: Status
     message: str = Field(default="", max_length=20_000)
     hint_id: str | None = Field(default=None, max_length=200)
@@ -51,11 +52,16 @@ class ChildOutcome(_Frozen):
 
 
 class TestResult(_Frozen):
-    """One grader test on one exercise."""
+    """One grader test on one exercise.
+
+    `name` is the test's id in the graders (for gradebooks, JUnit and course authors);
+    `title` is what a learner reads, the `title=` of its `@exercise` mark.
+    """
 
     __test__ = False  # not a pytest test class, despite the name
 
     name: str
+    title: str = ""
     status: Status
     message: str = ""
     hint: str | None = None
@@ -63,6 +69,18 @@ class TestResult(_Frozen):
     output: str = ""
     duration_seconds: float = 0.0
     weight: int = 1
+
+    @property
+    def learner_title(self) -> str:
+        """The title, or a readable stand-in made from the name (for reports from before
+        titles existed): a learner never reads `test_split_keeps_every_unit[...]`."""
+        return self.title or title_from_name(self.name)
+
+
+def title_from_name(test: str) -> str:
+    """`test_split_keeps_every_unit[...]` as `Split keeps every unit`."""
+    words = test.split("[", 1)[0].removeprefix("test_").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else "A check"
 
 
 class ExerciseResult(_Frozen):

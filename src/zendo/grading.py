@@ -38,9 +38,15 @@ __all__ = [
     "run_mypy",
     "run_ruff",
     "show",
+    "where_in_cell",
 ]
 
 MAX_SHOWN = 160
+
+# Where each exercise's cell sits in the learner's notebook, counted as JupyterLab shows
+# cells (1-based, all cells); None where it is unknown (code from a kernel whose notebook
+# file cannot be found). Set by the grading plugin before any test runs.
+_cell_positions: dict[str, int | None] = {}
 
 
 class LearnerFailure(AssertionError):  # noqa: N818 - a failed check, not an error
@@ -52,9 +58,14 @@ class LearnerFailure(AssertionError):  # noqa: N818 - a failed check, not an err
         self.hint = hint
 
 
-def exercise(exercise_id: str, weight: int = 1) -> pytest.MarkDecorator:
-    """Tie a grader test to one exercise; `weight` is its share of the exercise's points."""
-    return pytest.mark.exercise(exercise_id, weight=weight)
+def exercise(exercise_id: str, weight: int = 1, *, title: str = "") -> pytest.MarkDecorator:
+    """Tie a grader test to one exercise.
+
+    `weight` is its share of the exercise's points; `title` is what a learner reads for
+    this check ("Shares add up to the total"), never the function's name. Every grader
+    test has one (the course's tests enforce it).
+    """
+    return pytest.mark.exercise(exercise_id, weight=weight, title=title)
 
 
 def expect(condition: object, message: str, *, hint: str | None = None) -> None:
@@ -118,6 +129,33 @@ def cell_start(submission_path: Path, exercise_id: str) -> int:
         if line.strip() == f"# exercise: {exercise_id}":
             return number
     return 1
+
+
+def set_cell_positions(positions: dict[str, int | None]) -> None:
+    """Record where each exercise's cell sits in the notebook (called by the plugin)."""
+    _cell_positions.clear()
+    _cell_positions.update(positions)
+
+
+def describe_cell_line(exercise_id: str, position: int | None, line: int) -> str:
+    """`line 3 of cell 5, your money.split cell`, or without the number when unknown.
+
+    `position` counts cells as JupyterLab shows them; `line` counts lines of the cell.
+    """
+    cell = f"cell {position}, your {exercise_id} cell" if position else f"your {exercise_id} cell"
+    return f"line {line} of {cell}"
+
+
+def where_in_cell(submission_path: Path, exercise_id: str, file_line: int) -> str:
+    """A line of the submission file, said as a learner finds it in the notebook.
+
+    Tools (ruff, mypy) report lines of the file, which holds the set-up cells and then
+    the exercise cell: `line 3 of cell 5, your money.split cell`, or `a '# setup' cell`.
+    """
+    start = cell_start(submission_path, exercise_id)
+    if file_line < start:
+        return "a '# setup' cell"
+    return describe_cell_line(exercise_id, _cell_positions.get(exercise_id), file_line - start + 1)
 
 
 def cell_source(submission_path: Path, exercise_id: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from zendo._results import ExerciseResult, Status
+from zendo.render._causes import causes_of, passed_titles
 
 _COLOURS = {
     Status.PASS: "#1a7f37",
@@ -31,22 +32,32 @@ def render_exercise_html(exercise: ExerciseResult) -> str:
         f"({exercise.points:g}/{exercise.max_points} points)"
     )
     parts = [head]
-    if exercise.message:
+    causes = causes_of(exercise)
+    if exercise.message and all(cause.first.message != exercise.message for cause in causes):
         parts.append(f"<p>{_paragraphs(exercise.message)}</p>")
     if exercise.status is Status.PASS:
         parts.append(f"<p>All {len(exercise.tests)} checks passed. Well done!</p>")
     else:
+        # One item per distinct cause, as the terminal says it: the starter's
+        # NotImplementedError is one line, however many checks it stops.
         parts.append("<ul>")
-        for test in exercise.tests:
-            mark = "✓" if test.status is Status.PASS else "✗"
-            item = f"<li>{mark} <code>{escape(test.name)}</code>"
-            if test.status is not Status.PASS:
+        for cause in causes:
+            test = cause.first
+            item = f"<li>✗ <b>{escape(cause.heading)}</b>"
+            if test.message:
                 item += f"<br>{_paragraphs(test.message)}"
-                if test.hint:
-                    item += f"<br><i>Hint: {escape(test.hint)}</i>"
-                if test.output:
-                    item += f"<br>Your code printed:<pre>{escape(test.output[:2000])}</pre>"
+            if test.hint:
+                item += f"<br><i>Hint: {escape(test.hint)}</i>"
+            if test.output:
+                item += f"<br>Your code printed:<pre>{escape(test.output[:2000])}</pre>"
+            if len(cause.tests) > 1:
+                titles = "; ".join(escape(title) for title in cause.titles)
+                item += f"<br><small>Checks: {titles}.</small>"
             parts.append(item + "</li>")
+        passed = passed_titles(exercise)
+        if passed:
+            titles = "; ".join(escape(title) for title in passed)
+            parts.append(f"<li>✓ {len(passed)} passed: {titles}.</li>")
         parts.append("</ul>")
     return "".join(parts) + "</div>"
 

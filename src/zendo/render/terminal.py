@@ -7,6 +7,7 @@ import textwrap
 import click
 
 from zendo._results import ExerciseResult, Report, Status, SubmissionResult
+from zendo.render._causes import causes_of
 
 _MARKS = {
     Status.PASS: ("PASS", "green"),
@@ -50,20 +51,28 @@ def render_exercise_lines(exercise: ExerciseResult, color: bool = False) -> list
     ]
     if exercise.status is Status.PASS:
         return lines
-    problem = exercise.first_problem
-    message = problem.message if problem else exercise.message
-    if message:
-        lines.append(_wrap(message, "          "))
-    if problem and problem.hint:
-        lines.append(_wrap(f"Hint: {problem.hint}", "          "))
-    if problem and problem.output:
-        lines.append(_wrap("Your code printed: " + problem.output.splitlines()[0], "          "))
-    failing = [t for t in exercise.tests if t.status is not Status.PASS]
-    if len(failing) > 1:
-        lines.append(
-            f"          ({len(failing) - 1} more check(s) did not pass; fix this one first.)"
-        )
-    lines.append(f"          More help: zendo hint {exercise.id}")
+    # The first cause in full, the others counted: one thing to fix at a time.
+    causes = causes_of(exercise)
+    indent = "          "
+    if causes:
+        first = causes[0]
+        lines.append(_wrap(first.heading, indent))
+        if first.first.message:
+            lines.append(_wrap(first.first.message, indent))
+        if first.first.hint:
+            lines.append(_wrap(f"Hint: {first.first.hint}", indent))
+        if first.first.output:
+            lines.append(_wrap("Your code printed: " + first.first.output.splitlines()[0], indent))
+        others = sum(len(cause.tests) for cause in causes[1:])
+        if others:
+            checks = "check" if others == 1 else "checks"
+            lines.append(
+                f"{indent}({others} more {checks} did not pass for other reasons; "
+                "fix this one first.)"
+            )
+    elif exercise.message:
+        lines.append(_wrap(exercise.message, indent))
+    lines.append(f"{indent}More help: zendo hint {exercise.id}")
     return lines
 
 
