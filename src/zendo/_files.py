@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,8 +36,22 @@ def _default_mode() -> int:
 
 def back_up(root: Path, target: Path) -> Path:
     """Copy `target` into the course's `.zendo/backups/`, with a time stamp; return the copy."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    backup = root / ".zendo" / "backups" / f"{target.stem}.{stamp}{target.suffix}"
+    backup = root / ".zendo" / "backups" / f"{target.stem}.{_stamp()}{target.suffix}"
     backup.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(target, backup)
     return backup
+
+
+def back_up_together(root: Path, base: Path, relatives: Iterable[str]) -> Path:
+    """Copy each file `base/relative` into one time-stamped folder of the course's
+    `.zendo/backups/`, under the same relative path; return the folder."""
+    folder = root / ".zendo" / "backups" / _stamp()
+    for relative in relatives:
+        copy = folder / relative
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(base / relative, copy)
+    return folder
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")

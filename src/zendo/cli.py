@@ -1,4 +1,4 @@
-"""The `zendo` command: list, check, hint, progress, reset, watch, build, and (in
+"""The `zendo` command: list, check, hint, progress, reset, update, watch, build, and (in
 `_cli_instructor.py`) grade, merge, report, schedule and export-template.
 
 Exit codes: 0 everything passed, 1 something failed, 2 usage or input error, 3 internal
@@ -165,6 +165,23 @@ def reset(context: click.Context, exercise_id: str, notebook: Path | None) -> No
     click.echo(f"Reset {exercise_id} in {path}.")
     click.echo(f"Your previous version is saved in {backup}.")
     click.echo("If the notebook is open, use File → Reload Notebook from Disk to see the change.")
+
+
+@cli.command(epilog=EPILOG)
+@click.pass_context
+def update(context: click.Context) -> None:
+    """Get the course's new version with git, keeping your answers (backed up first)."""
+    from zendo._update import UpdateError, update_course
+
+    course = load_course_of(context)
+    try:
+        result = update_course(course.root)
+    except InputError as error:
+        raise UsageProblem(str(error)) from None
+    except UpdateError as error:
+        raise click.ClickException(str(error)) from None
+    for line in result.describe(course.root):
+        click.echo(line)
 
 
 @cli.command(epilog=EPILOG)
