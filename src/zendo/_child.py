@@ -1,9 +1,12 @@
 """The grading child: `python -m zendo._child JOB.json`, or a fork of the warm server.
 
-Runs in its own session, in a fresh working directory that holds only the learner's
-code. It confines itself (`_confine.py`) before any learner code is loaded, runs the graders with
-pytest (no plugin autoloading, no cache, an ini file of its own so the course's pytest
-settings do not apply), and writes outcomes to the results file named in the job.
+Runs in its own session (where the system has sessions), in a fresh working directory
+that holds only the learner's code. It confines itself (`_confine.py`) before any learner
+code is loaded, runs the graders with pytest (no plugin autoloading, no cache, an ini file
+of its own so the course's pytest settings do not apply), and writes outcomes to the
+results file named in the job. The job also says what the system offers
+(`_platform.py`): which soft time limit each test gets, and whether printed output needs
+capturing in bounded memory because no file-size cap exists.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import os
 import sys
 from pathlib import Path
 
+from zendo import _softlimit
 from zendo._confine import confine
+from zendo._platform import Platform
 
 # Exit codes the engine reads: anything else means the child died on its own.
 EXIT_DONE = 0
@@ -52,6 +57,8 @@ def run_job(job_path: Path, nonce: str) -> int:
     # Opened before confinement: the unprivileged child can write it but not reopen it.
     results = Path(job["result_path"]).open("a", encoding="utf-8")  # noqa: SIM115
     confine(job["plan"])
+    platform = Platform.from_json(job.get("platform"))
+    _softlimit.configure(alarm=platform.alarm)
     _configure_hypothesis(int(job["hypothesis_examples"]))
 
     import pytest
@@ -79,8 +86,16 @@ def run_job(job_path: Path, nonce: str) -> int:
     )  # fmt: skip
     for unused in unused_plugins:
         args += ["-p", f"no:{unused}"]
+    plugins: list[object] = [plugin]
+    if not platform.rlimits:
+        from zendo._capture import BoundedCapture
+
+        # No file-size cap: pytest's capture file could grow without bound; capture in
+        # bounded memory instead.
+        args.append("--capture=no")
+        plugins.append(BoundedCapture(int(job["max_output_chars"])))
     try:
-        code = pytest.main(args, plugins=[plugin])
+        code = pytest.main(args, plugins=plugins)
     except BaseException:
         code = pytest.ExitCode.INTERNAL_ERROR
     # pytest's own codes: 0 all passed, 1 some failed, 5 nothing collected. Anything else

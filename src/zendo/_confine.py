@@ -1,23 +1,25 @@
 """Confining the grading child before any learner code is loaded.
 
-Always: caps on address space, file size, processes and core dumps. When the engine runs
-as root (CI machines, containers), more: the child gets a network namespace of its own
-(loopback only, so graders can still serve HTTP to themselves) and drops to the `nobody`
-user, so learner code cannot write outside its working directory, read root-only files,
-or fork past the process cap (which Linux does not enforce for root).
+What the child gets depends on the system (`_platform.Platform`). Where `resource` exists
+(Linux, macOS): caps on address space, file size, processes and core dumps. When the
+engine runs as root on Linux (CI machines, containers), more: the child gets a network
+namespace of its own (loopback only, so graders can still serve HTTP to themselves), a
+pids cgroup, and drops to the `nobody` user, so learner code cannot write outside its
+working directory, read root-only files, or fork past the process cap (which Linux does
+not enforce for root). Where none of this exists (Windows), the child is not confined:
+the parent's time limit and output caps are all it gets.
 
 The parent decides the plan (`plan_confinement`), because only it can hand the working
-directory to the unprivileged user; the child carries it out (`confine`).
+directory to the unprivileged user; the child carries it out (`confine`). POSIX-only
+modules are imported only on the branches the plan allows, so this module imports on
+every system.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import os
-import pwd
-import resource
 import secrets
 import signal
 import socket
@@ -27,6 +29,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict
+
+from zendo._platform import Platform
 
 _CLONE_NEWNET = 0x40000000
 _SIOCSIFFLAGS = 0x8914
@@ -39,9 +43,10 @@ _CGROUP_V2 = Path("/sys/fs/cgroup")
 class Plan(TypedDict):
     """What the child does to itself, decided by the parent."""
 
+    rlimits: bool
     memory_mb: int
     max_file_mb: int
-    max_processes: int
+    max_processes: int | None
     run_as_uid: int | None
     run_as_gid: int | None
     isolate_network: bool
@@ -49,31 +54,44 @@ class Plan(TypedDict):
 
 
 def plan_confinement(
-    memory_mb: int, max_file_mb: int, max_processes: int, needed: Iterable[Path]
+    memory_mb: int,
+    max_file_mb: int,
+    max_processes: int,
+    needed: Iterable[Path],
+    platform: Platform,
 ) -> Plan:
-    """The confinement a child can get here; `needed` are paths it must still read."""
+    """The confinement a child can get on `platform`; `needed` are paths it must still read.
+
+    A process cap is planned only where it can be set safely: an ordinary user's cap
+    counts all of their processes, so without `/proc` to count them there is none.
+    """
     plan = Plan(
+        rlimits=platform.rlimits,
         memory_mb=memory_mb,
         max_file_mb=max_file_mb,
-        max_processes=max_processes,
+        max_processes=None,
         run_as_uid=None,
         run_as_gid=None,
         isolate_network=False,
         cgroup=None,
     )
-    if os.geteuid() != 0:
-        # An ordinary user's process cap counts all their processes, not just ours.
-        plan["max_processes"] = max_processes + _processes_of(os.getuid())
+    if not platform.is_root:
+        if platform.proc:
+            plan["max_processes"] = max_processes + _processes_of(os.getuid())
         return plan
-    plan["isolate_network"] = True
-    plan["cgroup"] = _make_pids_cgroup(max_processes)
+    plan["max_processes"] = max_processes
+    plan["isolate_network"] = platform.namespaces
+    plan["cgroup"] = _make_pids_cgroup(max_processes) if platform.cgroups else None
+    import pwd
+
     try:
         user = pwd.getpwnam(_UNPRIVILEGED_USER)
     except KeyError:
         return plan
     if all(_readable_by_anyone(path) for path in needed):
         plan["run_as_uid"], plan["run_as_gid"] = user.pw_uid, user.pw_gid
-        plan["max_processes"] = max_processes + _processes_of(user.pw_uid)
+        counted = _processes_of(user.pw_uid) if platform.proc else None
+        plan["max_processes"] = None if counted is None else max_processes + counted
     return plan
 
 
@@ -86,29 +104,40 @@ def hand_over(folder: Path, plan: Plan) -> None:
 
 def confine(plan: Plan) -> None:
     """Apply the plan to this process (the child calls this before loading learner code)."""
-    megabyte = 1024 * 1024
     if plan["cgroup"] is not None:
         # Join first, so every process the learner's code starts is counted and capped.
         (Path(plan["cgroup"]) / "cgroup.procs").write_text(str(os.getpid()))
     if plan["isolate_network"]:
         _isolate_network()
-    caps = {
-        resource.RLIMIT_AS: plan["memory_mb"] * megabyte,
-        resource.RLIMIT_FSIZE: plan["max_file_mb"] * megabyte,
-        resource.RLIMIT_NPROC: plan["max_processes"],
-        resource.RLIMIT_CORE: 0,
-    }
-    for kind, value in caps.items():
-        _soft, hard = resource.getrlimit(kind)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(kind, (value, value))
-    # A write past the file-size cap should fail with an error, not kill the child.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if plan["rlimits"]:
+        _set_rlimits(plan)
     if plan["run_as_uid"] is not None and plan["run_as_gid"] is not None:
         os.setgroups([])
         os.setgid(plan["run_as_gid"])
         os.setuid(plan["run_as_uid"])
+
+
+def _set_rlimits(plan: Plan) -> None:
+    import resource
+
+    megabyte = 1024 * 1024
+    caps = {
+        resource.RLIMIT_AS: plan["memory_mb"] * megabyte,
+        resource.RLIMIT_FSIZE: plan["max_file_mb"] * megabyte,
+        resource.RLIMIT_CORE: 0,
+    }
+    if plan["max_processes"] is not None:
+        caps[resource.RLIMIT_NPROC] = plan["max_processes"]
+    for kind, value in caps.items():
+        _soft, hard = resource.getrlimit(kind)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        # A system that refuses one cap (macOS may for the address space) still gets the
+        # others; the README's platform table says which caps each system enforces.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(kind, (value, value))
+    # A write past the file-size cap should fail with an error, not kill the child.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def _make_pids_cgroup(max_processes: int) -> str | None:
@@ -154,6 +183,8 @@ def release_cgroup(plan: Plan) -> None:
 
 
 def _isolate_network() -> None:
+    import fcntl
+
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(_CLONE_NEWNET) != 0:
         return  # no namespaces here (a restricted container): run with the host's network

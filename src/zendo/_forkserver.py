@@ -10,6 +10,10 @@ Protocol, one JSON object per line: the kernel writes `{"job", "workdir", "priva
 "nonce"}`; the
 server answers `{"pid"}` at once and `{"code"}` when the child has ended (negative: the
 signal that killed it). The kernel enforces the timeout by killing the child's group.
+
+Where the system cannot fork (Windows), or a test forces the portable path, the same
+object starts a fresh interpreter per job instead (`SpawnLauncher`): slower, the same
+verdicts, and callers need not know which.
 """
 
 from __future__ import annotations
@@ -28,19 +32,33 @@ from pathlib import Path
 from typing import IO
 
 from zendo._errors import SandboxError
-from zendo._sandbox import child_environment, kill_group, write_graders
+from zendo._platform import Platform
+from zendo._sandbox import SpawnLauncher, child_environment, kill_group, write_graders
 
 logger = logging.getLogger(__name__)
 
 
 class ForkServer:
-    """The kernel's handle on its warm grading server; a Launcher for `run_graders`."""
+    """The kernel's handle on its warm grading server; a Launcher for `run_graders`.
 
-    def __init__(self) -> None:
+    Usage:
+        ForkServer()                    # warm where the system can fork
+        ForkServer(platform=PORTABLE)   # a fresh interpreter per job, as on Windows (tests)
+    """
+
+    def __init__(self, platform: Platform | None = None) -> None:
+        self._platform = platform or Platform.detect()
+        # The server forks, selects on pipes and kills process groups: POSIX only.
+        warm = self._platform.fork and self._platform.sessions
+        self._spawn = None if warm else SpawnLauncher(self._platform)
         self._process: subprocess.Popen[bytes] | None = None
         self._graders: tempfile.TemporaryDirectory[str] | None = None
         self._graders_source: Path | None = None
         self.startup_seconds: float | None = None
+
+    @property
+    def platform(self) -> Platform:
+        return self._platform
 
     def grader_folder(self, source: Path) -> Path:
         """A folder of graders that lives as long as the server, which imports them once."""
@@ -50,7 +68,8 @@ class ForkServer:
             self._graders_source = source
             write_graders(source, Path(self._graders.name) / "graders")
         folder = Path(self._graders.name) / "graders"
-        self._ensure_started(folder)
+        if self._spawn is None:
+            self._ensure_started(folder)
         return folder
 
     def launch(
@@ -58,6 +77,8 @@ class ForkServer:
     ) -> int | None:
         if self._graders is None:
             raise SandboxError("The warm grading server was asked to grade before it had graders.")
+        if self._spawn is not None:
+            return self._spawn.launch(job_path, workdir, private, timeout, nonce)
         process = self._ensure_started(Path(self._graders.name) / "graders")
         request = {
             "job": str(job_path),

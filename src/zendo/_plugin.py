@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import signal
 import sys
 import traceback
 import types
@@ -21,6 +20,8 @@ from typing import IO, Any, TypedDict, TypeVar
 
 import pytest
 
+from zendo._softlimit import SoftTimeout
+from zendo._softlimit import time_limit as _time_limit
 from zendo.grading import LearnerFailure, describe_cell_line, set_cell_positions
 
 _E = TypeVar("_E", bound=BaseException)
@@ -34,14 +35,6 @@ class ExerciseJob(TypedDict):
     cell_number: int | None  # the cell's position in the notebook, 1-based; None if unknown
     defined_elsewhere: dict[str, str]
     timeout_seconds: float
-
-
-class SoftTimeout(BaseException):
-    """Raised in a test that ran past its exercise's time limit.
-
-    A BaseException, so that a learner's `except Exception:` cannot swallow it; code that
-    swallows even this is stopped by the engine's hard timeout instead.
-    """
 
 
 class SubmissionLoadError(Exception):
@@ -362,24 +355,6 @@ def _falsifying_example(error: BaseException) -> str | None:
 def _first_lines(text: str, count: int) -> str:
     lines = text.strip().splitlines()
     return "\n".join(lines[:count]) + (" ..." if len(lines) > count else "")
-
-
-class _time_limit:  # noqa: N801 - used like a function, as contextlib helpers are
-    """Raise SoftTimeout in the main thread after `seconds`, via SIGALRM."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-
-    def __enter__(self) -> None:
-        signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
-
-    def __exit__(self, *exc_info: object) -> None:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-def _on_alarm(signum: int, frame: object) -> None:
-    raise SoftTimeout
 
 
 # What learner code could patch to make a failing check pass: the graders' own modules,

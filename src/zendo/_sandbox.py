@@ -2,8 +2,10 @@
 
 This is the one module that starts processes. The child gets a fresh working directory
 holding only the learner's code, an environment without the parent's secrets, its own
-session (so a timeout kills the whole process group, grandchildren included) and caps on
-memory, file size and processes. Results come back as JSON lines, never pickle.
+session where the system has sessions (so a timeout kills the whole process group,
+grandchildren included; elsewhere the child alone) and the caps its system allows
+(`_platform.py`, `_confine.py`). Everywhere the parent enforces the time limit and reads
+only a bounded amount of the child's output. Results come back as JSON lines, never pickle.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from pydantic import ValidationError
 
@@ -33,6 +36,7 @@ from zendo._confine import Plan, hand_over, plan_confinement, release_cgroup
 from zendo._errors import SandboxError
 from zendo._extract import ExerciseSource, module_name
 from zendo._limits import Limits
+from zendo._platform import Platform
 from zendo._results import ChildOutcome
 
 logger = logging.getLogger(__name__)
@@ -40,6 +44,10 @@ logger = logging.getLogger(__name__)
 # Only these variables reach learner code: no tokens, keys or credentials of the parent.
 _PASSED_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT")
 _STARTUP_SECONDS = 5.0
+# What the parent keeps of the child's own standard output and error (outside pytest's
+# capture): this much from the start and from the end; the rest is read and dropped.
+_PIPE_KEEP_BYTES = 64 * 1024
+_READER_JOIN_SECONDS = 2.0
 _DEFAULT_EXAMPLES = 50
 _ENDED_EARLY = (
     "The grading process ended before every check had run: your code may have called "
@@ -79,6 +87,11 @@ class GradingJob:
 class Launcher(Protocol):
     """Starts the grading child for a job and waits for it, within a time limit."""
 
+    @property
+    def platform(self) -> Platform:
+        """The capabilities this launcher's children are confined with."""
+        ...
+
     def grader_folder(self, source: Path) -> Path | None:
         """Where this launcher's children read the graders of `source`; None: copy per run."""
         ...
@@ -116,15 +129,20 @@ def run_graders(job: GradingJob, limits: Limits, launcher: Launcher | None = Non
             limits.max_file_mb,
             limits.max_processes,
             needed=[grader, Path(zendo.__file__).parent, *_interpreter_paths()],
+            platform=launcher.platform,
         )
-        for exercise_id, source in job.sources.items():
-            (workdir / f"{module_name(exercise_id)}.py").write_text(source.source, encoding="utf-8")
-        hand_over(workdir, plan)
-        document = _job_document(job, limits, result_path, grader, plan)
-        job_path.write_text(json.dumps(document), encoding="utf-8")
         hard_timeout = min(limits.timeout_seconds, _STARTUP_SECONDS + sum(job.timeouts.values()))
-        nonce = secrets.token_hex(16)
         try:
+            # A root-only cgroup exists from here on: whatever fails before or during the
+            # launch, the finally below removes it.
+            for exercise_id, source in job.sources.items():
+                (workdir / f"{module_name(exercise_id)}.py").write_text(
+                    source.source, encoding="utf-8"
+                )
+            hand_over(workdir, plan)
+            document = _job_document(job, limits, result_path, grader, plan, launcher.platform)
+            job_path.write_text(json.dumps(document), encoding="utf-8")
+            nonce = secrets.token_hex(16)
             code = launcher.launch(job_path, workdir, private, hard_timeout, nonce)
         finally:
             release_cgroup(plan)
@@ -181,7 +199,12 @@ def write_graders(source: Path, target: Path) -> None:
 
 
 def _job_document(
-    job: GradingJob, limits: Limits, result_path: Path, grader: Path, plan: Plan
+    job: GradingJob,
+    limits: Limits,
+    result_path: Path,
+    grader: Path,
+    plan: Plan,
+    platform: Platform,
 ) -> dict[str, object]:
     examples = os.environ.get("ZENDO_HYPOTHESIS_EXAMPLES", str(_DEFAULT_EXAMPLES))
     if not examples.isdigit() or int(examples) < 1:
@@ -192,6 +215,7 @@ def _job_document(
         "max_output_chars": limits.max_output_chars,
         "hypothesis_examples": int(examples),
         "plan": plan,
+        "platform": platform.as_json(),
         "exercises": {
             exercise_id: {
                 "module": module_name(exercise_id),
@@ -223,7 +247,23 @@ def child_environment(workdir: Path) -> dict[str, str]:
 
 
 class SpawnLauncher:
-    """Starts a fresh interpreter per job: `python -m zendo._child JOB.json`."""
+    """Starts a fresh interpreter per job: `python -m zendo._child JOB.json`.
+
+    The parent enforces the time limit: past it, the child's process group is killed
+    where the system has process groups, else the child itself. The child's own output
+    comes back through pipes, of which only a bounded amount is kept (`_BoundedReader`).
+
+    Usage:
+        SpawnLauncher()                    # this system's capabilities
+        SpawnLauncher(platform=PORTABLE)   # the least capable path, as on Windows (tests)
+    """
+
+    def __init__(self, platform: Platform | None = None) -> None:
+        self._platform = platform or Platform.detect()
+
+    @property
+    def platform(self) -> Platform:
+        return self._platform
 
     def grader_folder(self, source: Path) -> Path | None:
         return None
@@ -232,38 +272,102 @@ class SpawnLauncher:
         self, job_path: Path, workdir: Path, private: Path, timeout: float, nonce: str
     ) -> int | None:
         command = [sys.executable, "-B", "-m", "zendo._child", str(job_path)]
-        with (private / "stdout").open("wb") as stdout, (private / "stderr").open("wb") as stderr:
-            try:
-                # Fixed command, no shell; learner code only ever arrives as a file.
-                process = subprocess.Popen(  # noqa: S603
-                    command,
-                    cwd=workdir,
-                    env=child_environment(workdir),
-                    stdin=subprocess.PIPE,
-                    stdout=stdout,
-                    stderr=stderr,
-                    start_new_session=True,
-                )
-            except OSError as error:
-                raise SandboxError(f"Could not start the grading process: {error}.") from error
-            if process.stdin is not None:
-                with contextlib.suppress(BrokenPipeError):
-                    process.stdin.write(nonce.encode() + b"\n")
-                    process.stdin.close()
-            try:
-                return process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                kill_group(process.pid)
-                process.wait()
-                return None
-            finally:
-                # Grandchildren (a fork bomb, a stray server) die with their group either way.
-                kill_group(process.pid)
+        try:
+            # Fixed command, no shell; learner code only ever arrives as a file.
+            process = subprocess.Popen(  # noqa: S603
+                command,
+                cwd=workdir,
+                env=child_environment(workdir),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=self._platform.sessions,
+                creationflags=self._platform.new_group_flags,
+            )
+        except OSError as error:
+            raise SandboxError(f"Could not start the grading process: {error}.") from error
+        readers = [
+            _BoundedReader(stream, private / name)
+            for stream, name in ((process.stdout, "stdout"), (process.stderr, "stderr"))
+            if stream is not None
+        ]
+        if process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                process.stdin.write(nonce.encode() + b"\n")
+                process.stdin.close()
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._end(process)
+            process.wait()
+            return None
+        finally:
+            # Grandchildren (a fork bomb, a stray server) die with their group either way.
+            self._end(process)
+            for reader in readers:
+                reader.finish()
+
+    def _end(self, process: subprocess.Popen[bytes]) -> None:
+        if self._platform.sessions:
+            kill_group(process.pid)
+        else:
+            # No process groups to kill (Windows): the child alone; Popen.kill is
+            # TerminateProcess there. A grandchild it started may outlive it.
+            with contextlib.suppress(OSError):
+                process.kill()
+
+
+class _BoundedReader:
+    """Drains one of the child's pipes in a thread, keeping only its start and its end.
+
+    The child never blocks on a full pipe, and a flood of output costs the parent at
+    most twice `_PIPE_KEEP_BYTES` of memory. `finish` writes what was kept to `target`,
+    where the engine reads the child's last words (`_fate`).
+    """
+
+    def __init__(self, stream: IO[bytes], target: Path) -> None:
+        self._stream = stream
+        self._target = target
+        self._head = bytearray()
+        self._tail = bytearray()
+        self._dropped = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        try:
+            descriptor = self._stream.fileno()
+            while chunk := os.read(descriptor, _PIPE_KEEP_BYTES):
+                with self._lock:
+                    room = _PIPE_KEEP_BYTES - len(self._head)
+                    self._head += chunk[:room]
+                    self._tail += chunk[room:]
+                    excess = len(self._tail) - _PIPE_KEEP_BYTES
+                    if excess > 0:
+                        del self._tail[:excess]
+                        self._dropped += excess
+        except (OSError, ValueError):
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                self._stream.close()
+
+    def finish(self) -> None:
+        """Wait briefly for the pipe to close, then write what was kept.
+
+        A grandchild that outlived the child (no process groups to kill) may hold the
+        pipe open; the reader then goes on draining it in the background, still bounded.
+        """
+        self._thread.join(_READER_JOIN_SECONDS)
+        with self._lock:
+            cut = f"\n[... {self._dropped} bytes cut ...]\n".encode() if self._dropped else b""
+            self._target.write_bytes(bytes(self._head) + cut + bytes(self._tail))
 
 
 def _fate(code: int | None, private: Path, timeout: float) -> tuple[Fate, str]:
     if code is None:
-        return Fate.TIMEOUT, f"The check was stopped after {timeout:g} seconds."
+        return Fate.TIMEOUT, timeout_message(timeout)
     stderr = private / "stderr"
     error_tail = stderr.read_bytes()[-2000:].decode("utf-8", "replace") if stderr.exists() else ""
     if code == 0:
@@ -290,10 +394,22 @@ def _crash_message(signal_name: str) -> str:
     return f"The grading process was ended by the signal {signal_name}."
 
 
+def timeout_message(seconds: float) -> str:
+    """What a learner reads when the whole check ran out of time: the one limit that was hit."""
+    return (
+        f"Your code was still running after {seconds:g} seconds, the time limit for this "
+        "check, so it was stopped before every check had run. Look for a loop that never "
+        "ends, or one that catches every exception (even the check's own stop), in this "
+        "exercise or in one checked before it."
+    )
+
+
 def kill_group(pid: int) -> None:
-    """Kill a whole process group, quietly if it is already gone."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+    """Kill a whole process group, quietly if it is already gone (POSIX only)."""
+    killpg = getattr(os, "killpg", None)
+    if killpg is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            killpg(pid, signal.SIGKILL)
 
 
 def _read_results(
