@@ -164,6 +164,41 @@ def _grader_tests(lesson: Lesson) -> dict[str, tuple[str, list[str]]]:
     return tests
 
 
+def _grader_titles(lesson: Lesson) -> dict[str, tuple[str, object]]:
+    """Each grader test's exercise id and the `title=` of its @exercise mark, from the source."""
+    tree = ast.parse(lesson.grader_path(REPO).read_text(encoding="utf-8"))
+    titles: dict[str, tuple[str, object]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and getattr(decorator.func, "id", None) == "exercise"
+                ):
+                    exercise_id = ast.literal_eval(decorator.args[0])
+                    given = [k.value for k in decorator.keywords if k.arg == "title"]
+                    title = ast.literal_eval(given[0]) if given else None
+                    titles[node.name] = (exercise_id, title)
+    return titles
+
+
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_every_grader_test_has_a_learner_facing_title(lesson: Lesson) -> None:
+    # Learners read titles, never function names: one title per check, set once in
+    # @exercise(..., title=...), short, and distinct within its exercise.
+    seen: dict[tuple[str, str], str] = {}
+    for test, (exercise_id, title) in _grader_titles(lesson).items():
+        assert isinstance(title, str), f"{test} needs @exercise(..., title=...)"
+        assert title.strip(), f"{test} has an empty title"
+        assert len(title) <= 80, f"{test}: the title is over 80 characters: {title!r}"
+        assert "test_" not in title, test
+        assert test.removeprefix("test_") not in title, test
+        assert (exercise_id, title) not in seen, (
+            f"{test} and {seen[exercise_id, title]} share {title!r}"
+        )
+        seen[exercise_id, title] = test
+
+
 def _hint_ids_in(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {

@@ -198,12 +198,12 @@ def check_count(got: list[str]) -> None:
     fail(message, hint="nineteen")
 
 
-@exercise("zen.zen")
+@exercise("zen.zen", title="Returns the 19 aphorisms, no title line or blanks")
 def test_zen_has_nineteen_aphorisms(submission: ModuleType) -> None:
     check_count(zen_list(submission))
 
 
-@exercise("zen.zen")
+@exercise("zen.zen", title="Each aphorism reads exactly as the `this` module has it")
 def test_zen_matches_this_module(submission: ModuleType) -> None:
     got = zen_list(submission)
     for number, (mine, theirs) in enumerate(zip(got, ZEN, strict=False), start=1):
@@ -223,7 +223,7 @@ def test_zen_matches_this_module(submission: ModuleType) -> None:
     check_count(got)
 
 
-@exercise("zen.zen")
+@exercise("zen.zen", title="Running the cell and calling zen() print nothing")
 def test_zen_prints_nothing(submission: ModuleType, submission_path: Path) -> None:
     # The cell ran once already when it was loaded, and `this` prints only when it is
     # first imported, so forget it and run the whole file again with stdout captured.
@@ -249,7 +249,7 @@ def check_silent(printed: str, doing: str) -> None:
     )
 
 
-@exercise("zen.zen")
+@exercise("zen.zen", title="Each call returns a new list")
 def test_zen_returns_a_new_list(submission: ModuleType) -> None:
     first = zen_list(submission)
     before = list(first)
@@ -362,7 +362,7 @@ def field_of(error: Exception) -> object:
     return getattr(error, "field", None)
 
 
-@exercise("zen.parse_order")
+@exercise("zen.parse_order", title="Valid orders become Order objects")
 def test_parse_order_accepts_valid_orders(submission: ModuleType) -> None:
     cases = [
         (pen_order(), order(submission, "A-1001", "ada@example.com", ("PEN", 2), ("INK", 1))),
@@ -389,13 +389,13 @@ def test_parse_order_accepts_valid_orders(submission: ModuleType) -> None:
         )
 
 
-@exercise("zen.parse_order")
+@exercise("zen.parse_order", title="Bad orders raise OrderError, never a guess")
 def test_parse_order_rejects_bad_orders_loudly(submission: ModuleType) -> None:
     for raw, field, why in MISSING_FIELDS + BAD_VALUES:
         rejection(submission, raw, field, why)
 
 
-@exercise("zen.parse_order")
+@exercise("zen.parse_order", title="OrderError names the missing field by its path")
 def test_parse_order_names_the_missing_field(submission: ModuleType) -> None:
     errors = [rejection(submission, raw, field, why) for raw, field, why in MISSING_FIELDS]
     named = {field_of(error) for error in errors}
@@ -414,7 +414,7 @@ def test_parse_order_names_the_missing_field(submission: ModuleType) -> None:
         fail(message, hint="field_path")
 
 
-@exercise("zen.parse_order")
+@exercise("zen.parse_order", title="OrderError names the field with a bad value")
 def test_parse_order_names_the_bad_field(submission: ModuleType) -> None:
     for raw, field, why in BAD_VALUES:
         error = rejection(submission, raw, field, why)
@@ -483,7 +483,7 @@ raw_orders = st.fixed_dictionaries(
 )
 
 
-@exercise("zen.parse_order")
+@exercise("zen.parse_order", title="Any input is judged by the order rules")
 @quick_to_fail
 @given(raw=raw_orders)
 def test_parse_order_agrees_with_the_rules_on_any_input(submission: ModuleType, raw: Raw) -> None:
@@ -522,14 +522,14 @@ PARSE_ARGS = [
 SILENCING = {"BLE001", "S110", "E722", "TRY203"}
 
 
-@exercise("zen.parse_order")
+@exercise("zen.parse_order", title="No error passes silently")
 def test_parse_order_never_swallows_errors(submission: ModuleType, submission_path: Path) -> None:
     findings = ruff_findings(submission_path, PARSE_RULES, PARSE_ARGS)
     silencing = [f for f in findings if f.code in SILENCING]
     report_findings(silencing, submission_path, "zen.parse_order", hint="silent_errors")
 
 
-@exercise("zen.parse_order")
+@exercise("zen.parse_order", title="The code is flat, not nested")
 def test_parse_order_is_flat(submission: ModuleType, submission_path: Path) -> None:
     findings = ruff_findings(submission_path, PARSE_RULES, PARSE_ARGS)
     nesting = [f for f in findings if f.code not in SILENCING]
@@ -561,20 +561,20 @@ def check_year(submission: ModuleType, year: int) -> object:
     fail(message + ".", hint="every_fourth_year")
 
 
-@exercise("zen.is_leap")
+@exercise("zen.is_leap", title="Known leap and common years")
 def test_is_leap_known_years(submission: ModuleType) -> None:
     for year in [2024, 2023, 1996, 1, 4, 1900, 2100, 1800, 2000, 1600, 2400]:
         check_year(submission, year)
 
 
-@exercise("zen.is_leap")
+@exercise("zen.is_leap", title="Agrees with the calendar for any year")
 @quick_to_fail
 @given(year=st.integers(min_value=1, max_value=9999))
 def test_is_leap_agrees_with_the_calendar(submission: ModuleType, year: int) -> None:
     check_year(submission, year)
 
 
-@exercise("zen.is_leap")
+@exercise("zen.is_leap", title="Returns True or False, not a number")
 def test_is_leap_returns_a_bool(submission: ModuleType) -> None:
     for year in [2024, 2023, 1900, 2000]:
         got = submission.is_leap(year)
@@ -586,7 +586,7 @@ def test_is_leap_returns_a_bool(submission: ModuleType) -> None:
         )
 
 
-@exercise("zen.is_leap")
+@exercise("zen.is_leap", title="Simple: one plain rule, no class")
 def test_is_leap_is_simple(submission: ModuleType, submission_path: Path) -> None:
     submission.is_leap(2000)  # not done yet fails here, before the style checks
     check_kiss(submission_path, "zen.is_leap", "is_leap")
@@ -626,7 +626,7 @@ def check_dedupe(submission: ModuleType, items: list[Any]) -> None:
     fail(message + ": each distinct item once, in the order first seen.", hint="each_once")
 
 
-@exercise("zen.dedupe")
+@exercise("zen.dedupe", title="Keeps items in first-seen order, as a list")
 def test_dedupe_keeps_first_seen_order(submission: ModuleType) -> None:
     for items in [
         [3, 1, 3, 2, 1],
@@ -639,14 +639,14 @@ def test_dedupe_keeps_first_seen_order(submission: ModuleType) -> None:
         check_dedupe(submission, items)
 
 
-@exercise("zen.dedupe")
+@exercise("zen.dedupe", title="Right for any list")
 @quick_to_fail
 @given(items=st.lists(st.integers(0, 9) | st.sampled_from(["a", "b", "c"]), max_size=30))
 def test_dedupe_matches_the_rule_on_any_list(submission: ModuleType, items: list[Any]) -> None:
     check_dedupe(submission, items)
 
 
-@exercise("zen.dedupe")
+@exercise("zen.dedupe", title="Keeps the first of equal items")
 def test_dedupe_keeps_the_first_object(submission: ModuleType) -> None:
     # 1, 1.0 and True are equal (and hash alike), so only the first one seen is kept.
     items = [1, 1.0, True, "1"]
@@ -659,7 +659,7 @@ def test_dedupe_keeps_the_first_object(submission: ModuleType) -> None:
     )
 
 
-@exercise("zen.dedupe")
+@exercise("zen.dedupe", title="Works on any iterable, in one pass")
 def test_dedupe_accepts_any_iterable(submission: ModuleType) -> None:
     cases: list[tuple[Callable[[], object], str, list[Any]]] = [
         (lambda: (n % 3 for n in range(7)), "(n % 3 for n in range(7))", [0, 1, 2]),
@@ -752,7 +752,7 @@ def check_comparisons(submission: ModuleType) -> None:
     check_result(got, f"dedupe() on {len(items):,} items", expected)
 
 
-@exercise("zen.dedupe")
+@exercise("zen.dedupe", title="Compares each item only a few times")
 def test_dedupe_is_linear(submission: ModuleType) -> None:
     check_comparisons(submission)
 
@@ -785,7 +785,7 @@ def time_budget(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
-@exercise("zen.dedupe")
+@exercise("zen.dedupe", title="Handles 200,000 items quickly")
 def test_dedupe_handles_200k_items_quickly(submission: ModuleType) -> None:
     # First the cheap comparison count: a quadratic dedupe spends its time inside C code
     # (list.index, `in`), where no alarm can interrupt it before it finishes.
@@ -810,7 +810,7 @@ def test_dedupe_handles_200k_items_quickly(submission: ModuleType) -> None:
     check_result(got, "dedupe(list(range(100000)) * 2)", list(range(100_000)))
 
 
-@exercise("zen.dedupe")
+@exercise("zen.dedupe", title="Simple: a few lines, no class")
 def test_dedupe_is_simple(submission: ModuleType, submission_path: Path) -> None:
     submission.dedupe([1, 1])  # not done yet fails here, before the style checks
     check_kiss(submission_path, "zen.dedupe", "dedupe")

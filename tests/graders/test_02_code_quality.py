@@ -149,7 +149,7 @@ def describe_findings(
     return "; ".join(listed) + (f"; and {more} more" if more > 0 else "")
 
 
-@exercise("quality.ruff_clean")
+@exercise("quality.ruff_clean", title="`ruff check` finds nothing")
 def test_ruff_clean_passes_ruff_check(submission: ModuleType, submission_path: Path) -> None:
     path = write_cell(submission_path, "quality.ruff_clean", "ruff_clean", "orders.py")
     run = run_ruff([path], select=RUFF_CLEAN_SELECT)
@@ -221,7 +221,7 @@ def first_format_change(diff: str) -> str:
     return "the layout would change"
 
 
-@exercise("quality.ruff_clean")
+@exercise("quality.ruff_clean", title="`ruff format --check` is happy")
 def test_ruff_clean_is_formatted(submission: ModuleType, submission_path: Path) -> None:
     path = write_cell(submission_path, "quality.ruff_clean", "ruff_format", "orders.py")
     result = run_ruff_command(
@@ -243,7 +243,7 @@ def test_ruff_clean_is_formatted(submission: ModuleType, submission_path: Path) 
     )
 
 
-@exercise("quality.ruff_clean")
+@exercise("quality.ruff_clean", title="add_tag gives every call its own list")
 def test_ruff_clean_add_tag_gives_each_call_a_new_list(submission: ModuleType) -> None:
     first = attempt(lambda: submission.add_tag("gift"))
     if isinstance(first.error, AttributeError) and "NoneType" in str(first.error):
@@ -350,14 +350,14 @@ def check_describe(submission: ModuleType) -> None:
         )
 
 
-@exercise("quality.ruff_clean")
+@exercise("quality.ruff_clean", title="The fixed functions still behave as before")
 def test_ruff_clean_functions_keep_behaviour(submission: ModuleType) -> None:
     check_is_paid(submission)
     check_describe(submission)
     check_parse_quantity(submission)
 
 
-@exercise("quality.ruff_clean")
+@exercise("quality.ruff_clean", title="ship returns the same JSON and logs with arguments")
 def test_ruff_clean_ship_logs_with_arguments(
     submission: ModuleType, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -596,7 +596,7 @@ TYPES = MypyCheck(
 )
 
 
-@exercise("quality.types")
+@exercise("quality.types", title="The functions give the right results")
 def test_types_functions_behave(submission: ModuleType) -> None:
     for net, rate, expected in [("10.00", "0.19", "11.90"), ("0.05", "0.10", "0.06")]:
         shown = f"add_vat(Decimal({net!r}), Decimal({rate!r}))"
@@ -649,12 +649,12 @@ def test_types_functions_behave(submission: ModuleType) -> None:
     )
 
 
-@exercise("quality.types")
+@exercise("quality.types", title="`mypy --strict` accepts your cell")
 def test_types_pass_mypy_strict(submission: ModuleType, submission_path: Path) -> None:
     check_learner_file(TYPES, submission_path, TYPES_FLAGS)
 
 
-@exercise("quality.types")
+@exercise("quality.types", title="Code that uses your functions type-checks as it should")
 def test_types_client_type_checks(submission: ModuleType, submission_path: Path) -> None:
     check_client_file(TYPES, submission_path, "your functions")
 
@@ -732,7 +732,7 @@ def form_call(fields: dict[str, object]) -> str:
     return "UserInput(" + ", ".join(f"{name}={value!r}" for name, value in fields.items()) + ")"
 
 
-@exercise("quality.pydantic_model")
+@exercise("quality.pydantic_model", title="Valid sign-ups are accepted and normalised")
 def test_pydantic_model_accepts_and_normalises(submission: ModuleType) -> None:
     fields: dict[str, object] = {"email": "  Alice@Example.COM ", "username": "alice_1", "age": 30}
     outcome = user_input(submission, **fields)
@@ -778,7 +778,7 @@ def test_pydantic_model_accepts_and_normalises(submission: ModuleType) -> None:
         )
 
 
-@exercise("quality.pydantic_model")
+@exercise("quality.pydantic_model", title="Invalid fields are rejected")
 def test_pydantic_model_rejects_invalid_fields(submission: ModuleType) -> None:
     long_email = "a" * 250 + "@example.com"
     for name, value in [
@@ -812,7 +812,7 @@ def test_pydantic_model_rejects_invalid_fields(submission: ModuleType) -> None:
         )
 
 
-@exercise("quality.pydantic_model")
+@exercise("quality.pydantic_model", title="Unknown fields are rejected")
 def test_pydantic_model_forbids_unknown_fields(submission: ModuleType) -> None:
     fields = {**GOOD_FORM, "role": "admin"}
     outcome = user_input(submission, **fields)
@@ -824,7 +824,7 @@ def test_pydantic_model_forbids_unknown_fields(submission: ModuleType) -> None:
     )
 
 
-@exercise("quality.pydantic_model")
+@exercise("quality.pydantic_model", title="`ruff check` finds nothing in the model")
 def test_pydantic_model_passes_ruff(submission: ModuleType, submission_path: Path) -> None:
     path = write_cell(submission_path, "quality.pydantic_model", "ruff_model", "signup.py")
     findings = sorted(run_ruff([path], select=MODEL_RUFF_SELECT).findings, key=lambda f: f.line)
@@ -840,12 +840,12 @@ def test_pydantic_model_passes_ruff(submission: ModuleType, submission_path: Pat
     )
 
 
-@exercise("quality.pydantic_model")
+@exercise("quality.pydantic_model", title="`mypy --strict` accepts your cell")
 def test_pydantic_model_passes_mypy_strict(submission: ModuleType, submission_path: Path) -> None:
     check_learner_file(MODEL, submission_path, MODEL_FLAGS)
 
 
-@exercise("quality.pydantic_model")
+@exercise("quality.pydantic_model", title="Code that uses your model type-checks as it should")
 def test_pydantic_model_client_type_checks(submission: ModuleType, submission_path: Path) -> None:
     check_client_file(MODEL, submission_path, "your UserInput")
 
@@ -1066,7 +1066,7 @@ def named(codes: Iterable[str], names: dict[str, str]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-@exercise("quality.ruff_config")
+@exercise("quality.ruff_config", title="Keeps ruff's default rules")
 def test_ruff_config_keeps_the_default_rules(submission: ModuleType, submission_path: Path) -> None:
     project = configured_project(submission, submission_path)
     defaults = rules_without_config(None, submission_path.parent)
@@ -1084,7 +1084,7 @@ def test_ruff_config_keeps_the_default_rules(submission: ModuleType, submission_
     fail(message + " The task keeps every default rule.", hint="keep_defaults")
 
 
-@exercise("quality.ruff_config")
+@exercise("quality.ruff_config", title="Adds exactly the requested rules")
 def test_ruff_config_adds_the_requested_rules(
     submission: ModuleType, submission_path: Path
 ) -> None:
@@ -1105,7 +1105,7 @@ def test_ruff_config_adds_the_requested_rules(
     )
 
 
-@exercise("quality.ruff_config")
+@exercise("quality.ruff_config", title="Sets the Python version and line length")
 def test_ruff_config_sets_version_and_line_length(
     submission: ModuleType, submission_path: Path
 ) -> None:
@@ -1124,7 +1124,7 @@ def test_ruff_config_sets_version_and_line_length(
         )
 
 
-@exercise("quality.ruff_config")
+@exercise("quality.ruff_config", title="Finds the expected problems in a sample project")
 def test_ruff_config_on_the_canary_project(submission: ModuleType, submission_path: Path) -> None:
     project = configured_project(submission, submission_path)
     found = project.findings

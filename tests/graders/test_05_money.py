@@ -122,7 +122,7 @@ def check_rounding(submission: ModuleType, amount: Decimal, mode: str) -> None:
     fail(f"{shown} returned {show(got)}; expected {expected!r}.", hint="rounding_mode")
 
 
-@exercise("money.round_money")
+@exercise("money.round_money", title="Returns a Decimal with two places")
 def test_round_money_returns_decimal_cents(submission: ModuleType) -> None:
     for text, mode in [
         ("5", "half_up"),
@@ -134,7 +134,7 @@ def test_round_money_returns_decimal_cents(submission: ModuleType) -> None:
         check_rounding(submission, Decimal(text), mode)
 
 
-@exercise("money.round_money")
+@exercise("money.round_money", title="Rounds without a detour through float")
 def test_round_money_avoids_binary_floats(submission: ModuleType) -> None:
     # In each case the digit before the 5 is odd, so both modes round up; only a detour
     # through float (where these amounts sit just below the tie) rounds them down.
@@ -143,19 +143,19 @@ def test_round_money_avoids_binary_floats(submission: ModuleType) -> None:
             check_rounding(submission, Decimal(text), mode)
 
 
-@exercise("money.round_money")
+@exercise("money.round_money", title="half_up sends ties away from zero")
 def test_round_money_half_up_sends_ties_away_from_zero(submission: ModuleType) -> None:
     for text in ["0.125", "2.665", "0.005", "-0.125", "-2.665", "1.994", "7.3"]:
         check_rounding(submission, Decimal(text), "half_up")
 
 
-@exercise("money.round_money")
+@exercise("money.round_money", title="bankers sends ties to the even cent")
 def test_round_money_bankers_sends_ties_to_even(submission: ModuleType) -> None:
     for text in ["0.125", "2.665", "0.135", "2.675", "0.005", "-0.125", "1.994"]:
         check_rounding(submission, Decimal(text), "bankers")
 
 
-@exercise("money.round_money")
+@exercise("money.round_money", title="Rounds any amount in both modes")
 @given(
     amount=st.decimals(
         min_value=Decimal("-1000"),
@@ -170,7 +170,7 @@ def test_round_money_rounds_any_amount(submission: ModuleType, amount: Decimal, 
     check_rounding(submission, amount, mode)
 
 
-@exercise("money.round_money")
+@exercise("money.round_money", title="Refuses a float amount")
 def test_round_money_rejects_float(submission: ModuleType) -> None:
     for amount in [2.675, 0.1]:
         expect_raises(
@@ -182,7 +182,7 @@ def test_round_money_rejects_float(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.round_money")
+@exercise("money.round_money", title="Refuses an unknown mode")
 def test_round_money_rejects_unknown_mode(submission: ModuleType) -> None:
     for mode in ["HALF_UP", "up", ""]:
         expect_raises(
@@ -253,7 +253,7 @@ def check_split(
     return shares
 
 
-@exercise("money.split")
+@exercise("money.split", title="Splits known bills, extra units first")
 def test_split_fixed_cases(submission: ModuleType) -> None:
     for total, count, expected in [
         (10000, 3, [3334, 3333, 3333]),
@@ -272,26 +272,26 @@ def test_split_fixed_cases(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.split")
+@exercise("money.split", title="The shares add up to the total")
 @given(total=st.integers(-(10**6), 10**6), count=st.integers(1, 50))
 def test_split_keeps_every_unit(submission: ModuleType, total: int, count: int) -> None:
     shown = f"split({total}, {count})"
     check_shares(shown, submission.split(total, count), total, count, hint="lost_cent")
 
 
-@exercise("money.split")
+@exercise("money.split", title="Shares differ by at most one unit")
 @given(total=st.integers(0, 10**6), count=st.integers(1, 50))
 def test_split_shares_differ_by_at_most_one(submission: ModuleType, total: int, count: int) -> None:
     check_split(submission, total, count)
 
 
-@exercise("money.split")
+@exercise("money.split", title="Splits refunds (negative totals) too")
 @given(total=st.integers(-(10**6), -1), count=st.integers(1, 50))
 def test_split_handles_refunds(submission: ModuleType, total: int, count: int) -> None:
     check_split(submission, total, count, refund=True)
 
 
-@exercise("money.split")
+@exercise("money.split", title="Refuses to split among fewer than one")
 def test_split_rejects_no_shares(submission: ModuleType) -> None:
     for count in [0, -2]:
         expect_raises(
@@ -348,7 +348,7 @@ def check_allocation(
     return shares
 
 
-@exercise("money.allocate")
+@exercise("money.allocate", title="Allocates known cases, leftovers first")
 def test_allocate_fowler_cases(submission: ModuleType) -> None:
     for total, ratios, expected in [
         (5, [70, 30], [4, 1]),
@@ -367,7 +367,7 @@ def test_allocate_fowler_cases(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.allocate")
+@exercise("money.allocate", title="A share whose exact part is whole stays whole")
 def test_allocate_gives_a_zero_ratio_nothing(submission: ModuleType) -> None:
     # Each case has a share whose exact part is already whole; it must stay untouched.
     for total, ratios in [
@@ -394,7 +394,7 @@ def test_allocate_gives_a_zero_ratio_nothing(submission: ModuleType) -> None:
 ratio_lists = st.lists(st.integers(1, 100), min_size=1, max_size=8)
 
 
-@exercise("money.allocate")
+@exercise("money.allocate", title="The shares add up to the total")
 @given(total=st.integers(-(10**6), 10**6), ratios=ratio_lists)
 def test_allocate_keeps_every_unit(submission: ModuleType, total: int, ratios: list[int]) -> None:
     shown = shares_call("allocate", total, ratios)
@@ -402,19 +402,19 @@ def test_allocate_keeps_every_unit(submission: ModuleType, total: int, ratios: l
     check_shares(shown, got, total, len(ratios), hint="lost_cent")
 
 
-@exercise("money.allocate")
+@exercise("money.allocate", title="Each share is within a unit of its exact part")
 @given(total=st.integers(0, 10**6), ratios=ratio_lists)
 def test_allocate_follows_the_ratios(submission: ModuleType, total: int, ratios: list[int]) -> None:
     check_allocation(submission, total, ratios)
 
 
-@exercise("money.allocate")
+@exercise("money.allocate", title="Allocates refunds (negative totals) too")
 @given(total=st.integers(-(10**6), -1), ratios=ratio_lists)
 def test_allocate_handles_refunds(submission: ModuleType, total: int, ratios: list[int]) -> None:
     check_allocation(submission, total, ratios, refund=True)
 
 
-@exercise("money.allocate")
+@exercise("money.allocate", title="Refuses empty, negative or all-zero ratios")
 def test_allocate_rejects_bad_ratios(submission: ModuleType) -> None:
     for ratios, why in [
         ([0, 0], "ratios that are all zero describe no split."),
@@ -486,7 +486,7 @@ def check_amount(
         fail(message, hint="cents_exponent")
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Money.of reads amounts into minor units")
 def test_money_of_reads_amounts(submission: ModuleType) -> None:
     for amount, currency, minor_units, text in [
         ("12.34", "EUR", 1234, "12.34"),
@@ -498,7 +498,7 @@ def test_money_of_reads_amounts(submission: ModuleType) -> None:
         check_amount(submission, amount, currency, minor_units, text, hint="minor_units")
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Uses each currency's own minor unit")
 def test_money_uses_each_currency_minor_units(submission: ModuleType) -> None:
     for amount, currency, minor_units, text in [
         ("500", "JPY", 500, "500"),
@@ -517,7 +517,7 @@ def test_money_uses_each_currency_minor_units(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Refuses amounts finer than the minor unit")
 def test_money_refuses_to_round_silently(submission: ModuleType) -> None:
     for amount, currency in [("12.345", "EUR"), ("1.5", "JPY"), ("0.0001", "KWD")]:
         expect_raises(
@@ -530,7 +530,7 @@ def test_money_refuses_to_round_silently(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Refuses floats")
 def test_money_rejects_floats(submission: ModuleType) -> None:
     expect_raises(
         lambda: submission.Money.of(0.1, "EUR"),
@@ -556,7 +556,7 @@ def test_money_rejects_floats(submission: ModuleType) -> None:
     )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Refuses unknown currency codes")
 def test_money_checks_its_currency(submission: ModuleType) -> None:
     expect_raises(
         lambda: submission.Money.of("1.00", "XYZ"),
@@ -574,7 +574,7 @@ def test_money_checks_its_currency(submission: ModuleType) -> None:
     )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Money cannot be changed and works as a dict key")
 def test_money_is_immutable(submission: ModuleType) -> None:
     price = money(submission, "12.34", "EUR")
 
@@ -604,7 +604,7 @@ def test_money_is_immutable(submission: ModuleType) -> None:
     )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Equal amounts compare equal")
 def test_money_equality_is_by_value(submission: ModuleType) -> None:
     for left, right, equal in [
         (("1.0", "EUR"), ("1.00", "EUR"), True),
@@ -628,7 +628,7 @@ def check_result(shown: str, got: object, expected: object) -> None:
     )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Adds and subtracts in one currency")
 def test_money_adds_and_subtracts(submission: ModuleType) -> None:
     for left, symbol, right, currency, expected in [
         ("12.34", "+", "0.66", "EUR", "13.00"),
@@ -645,7 +645,7 @@ def test_money_adds_and_subtracts(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Multiplies by whole numbers")
 def test_money_multiplies_by_whole_numbers(submission: ModuleType) -> None:
     price = money(submission, "12.34", "EUR")
     cases: list[tuple[str, Callable[[], object], str]] = [
@@ -658,7 +658,7 @@ def test_money_multiplies_by_whole_numbers(submission: ModuleType) -> None:
         check_result(shown, call(), money(submission, expected, "EUR"))
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Mixing currencies raises CurrencyMismatchError")
 def test_money_mismatch_raises_dedicated_error(submission: ModuleType) -> None:
     error_class = getattr(submission, "CurrencyMismatchError", None)
     expect(
@@ -688,7 +688,7 @@ def test_money_mismatch_raises_dedicated_error(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Returns NotImplemented for other types")
 def test_money_returns_notimplemented_for_foreign_types(submission: ModuleType) -> None:
     price = money(submission, "12.34", "EUR")
     for shown, call in [
@@ -715,7 +715,7 @@ def test_money_returns_notimplemented_for_foreign_types(submission: ModuleType) 
         )
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Allocates by ratios without losing a unit")
 def test_money_allocates(submission: ModuleType) -> None:
     # A refund may be allocated as the mirror image of the charge, so either answer is fine.
     for amount, currency, ratios, answers in [
@@ -859,7 +859,7 @@ def in_file(findings: Sequence[Finding], name: str) -> list[Finding]:
     return sorted((f for f in findings if Path(f.path).name == name), key=lambda f: f.line)
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="`mypy --strict` accepts your cell")
 def test_money_passes_mypy_strict(submission: ModuleType, submission_path: Path) -> None:
     money(submission, "12.34", "EUR")  # an untouched starter is not done, however well typed
     run, marker = mypy_money(submission_path)
@@ -878,7 +878,7 @@ def test_money_passes_mypy_strict(submission: ModuleType, submission_path: Path)
     fail(message, hint="mypy_strict")
 
 
-@exercise("money.value_object")
+@exercise("money.value_object", title="Code that uses your Money type-checks as it should")
 def test_money_client_type_checks(submission: ModuleType, submission_path: Path) -> None:
     money(submission, "12.34", "EUR")  # an untouched starter is not done, however well typed
     run, _ = mypy_money(submission_path)
@@ -918,7 +918,7 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-PLACES[currency])
 
 
-@exercise("money.convert")
+@exercise("money.convert", title="Converts known amounts")
 def test_convert_fixed_cases(submission: ModuleType) -> None:
     for amount, rate, currency, text in [
         ("10.00", "1.0837", "USD", "10.84"),
@@ -945,7 +945,7 @@ def test_convert_fixed_cases(submission: ModuleType) -> None:
         fail(message, hint="round_only_the_result")
 
 
-@exercise("money.convert")
+@exercise("money.convert", title="Rounds to the target currency's minor unit")
 def test_convert_uses_target_minor_units(submission: ModuleType) -> None:
     for amount, rate, currency, text in [
         ("1.00", "150.00", "JPY", "150"),
@@ -963,7 +963,7 @@ def test_convert_uses_target_minor_units(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.convert")
+@exercise("money.convert", title="Uses the caller's rounding mode")
 def test_convert_honours_rounding_mode(submission: ModuleType) -> None:
     cases: list[tuple[str, str, str, str | None, str]] = [
         ("1.00", "0.125", "USD", ROUND_HALF_UP, "0.13"),
@@ -991,7 +991,7 @@ def test_convert_honours_rounding_mode(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.convert")
+@exercise("money.convert", title="Refuses float amounts and rates")
 def test_convert_rejects_floats(submission: ModuleType) -> None:
     for shown, call in [
         ("convert(10.0, Decimal('1.1'), 'USD')", lambda: submission.convert(10.0, Decimal("1.1"), "USD")),
@@ -1006,7 +1006,7 @@ def test_convert_rejects_floats(submission: ModuleType) -> None:
         )
 
 
-@exercise("money.convert")
+@exercise("money.convert", title="Refuses unknown currency codes, naming them")
 def test_convert_rejects_unknown_currency(submission: ModuleType) -> None:
     for code in ["XYZ", "usd"]:
         shown = f"convert(Decimal('1.00'), Decimal('1'), {code!r})"
@@ -1032,7 +1032,7 @@ targets = st.one_of(
 )
 
 
-@exercise("money.convert")
+@exercise("money.convert", title="A round trip lands within one cent")
 @given(
     amount=st.decimals(Decimal("0"), Decimal("1000000"), places=2),
     target=targets,
