@@ -212,9 +212,12 @@ def test_update_keeps_answers_and_brings_the_course_changes(upstream: Path, lear
     mine = {path: (learner / path).read_bytes() for path in (EXERCISES, LESSON)}
     change_upstream(upstream)
 
+    state = (learner / ".zendo" / "state.json").read_bytes()
+
     updated = zendo(learner, "update")
 
     assert updated.returncode == 0, updated.stderr
+    assert (learner / ".zendo" / "state.json").read_bytes() == state
     lines = updated.stdout.splitlines()
     assert lines[0].startswith("Updated the course from ")
     assert any(

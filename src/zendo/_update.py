@@ -237,7 +237,7 @@ def _remember(git: _Git, path: str, old: str) -> _Remembered:
     answers: dict[str, RawCell] = {}
     for cell in _cells(mine):
         exercise_id = _exercise_id(cell)
-        if exercise_id and starters.get(exercise_id, "").strip() != _source(cell).strip():
+        if exercise_id in starters and starters[exercise_id].strip() != _source(cell).strip():
             answers[exercise_id] = cell  # with copies, the last one, as grading does
     answer_cells = {id(cell) for cell in answers.values()}
     extras: list[tuple[str | None, RawCell]] = []
@@ -246,7 +246,7 @@ def _remember(git: _Git, path: str, old: str) -> _Remembered:
         cell_id = _cell_id(cell)
         if cell_id and cell_id in head_ids:
             anchor = cell_id
-            if _exercise_id(cell) is None and _source(cell) != head_ids[cell_id]:
+            if id(cell) not in answer_cells and _source(cell) != head_ids[cell_id]:
                 edited += 1
         elif head_ids and id(cell) not in answer_cells:
             extras.append((anchor, cell))
@@ -258,11 +258,13 @@ def _restore_answers(top: Path, memory: _Remembered, result: UpdateResult) -> No
     if not memory.answers and not memory.extras:
         return
     target = top / memory.path
-    if not target.is_file():
+    try:
+        data = read_notebook_json(target)
+    except NotebookError:
+        # Gone from the course (or unreadable in it): the answers live on in the backup.
         result.orphaned.extend((memory.path, exercise_id) for exercise_id in memory.answers)
         result.extras_in_backup += len(memory.extras)
         return
-    data = read_notebook_json(target)
     cells = _cells(data)
     new_starters = recorded_starters(data)
     by_id: dict[str, RawCell] = {}
