@@ -128,8 +128,8 @@ class UpdateResult:
                 "unchanged by the course, so left as you had them: " + ", ".join(self.untouched)
             )
         lines.append(
-            "If a notebook is open in JupyterLab, use File → Reload Notebook from Disk "
-            "before you save it again."
+            "If a notebook is open in JupyterLab, use File → Reload Notebook from Disk; if "
+            "JupyterLab says the file changed on disk, choose Revert, not Overwrite."
         )
         return lines
 
