@@ -208,6 +208,11 @@ def verdict(clone: Path) -> list[tuple[str, float, list[tuple[str, str, str]]]]:
 
 def test_update_keeps_answers_and_brings_the_course_changes(upstream: Path, learner: Path) -> None:
     answer_split_and_run(learner)
+    zen = Path("notebooks/01_zen.ipynb")  # run by the learner, not changed by the course
+    zen_lesson = load(learner / zen)
+    cells(zen_lesson)[0]["metadata"] = {"collapsed": True}
+    save_like_jupyterlab(learner / zen, zen_lesson)
+    zen_bytes = (learner / zen).read_bytes()
     before = verdict(learner)
     mine = {path: (learner / path).read_bytes() for path in (EXERCISES, LESSON)}
     change_upstream(upstream)
@@ -234,8 +239,10 @@ def test_update_keeps_answers_and_brings_the_course_changes(upstream: Path, lear
     # The learner's history is the course's: moved forward, no merge commit.
     assert git(learner, "rev-parse", "HEAD") == git(upstream, "rev-parse", "HEAD")
     assert git(learner, "rev-list", "--merges", "HEAD") == ""
-    # Only the learner's answers differ from the course's new version.
-    assert git(learner, "status", "--porcelain") == f" M {EXERCISES}\n"
+    assert f"unchanged by the course, so left as you had them: {zen}" in lines
+    assert (learner / zen).read_bytes() == zen_bytes
+    # Only the learner's work differs from the course's new version.
+    assert git(learner, "status", "--porcelain") == f" M {EXERCISES}\n M {zen}\n"
     assert (learner / LESSON).read_bytes() == (upstream / LESSON).read_bytes()
     expected = load(upstream / EXERCISES)
     split = cell_index(expected, "# exercise: money.split")
