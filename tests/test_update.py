@@ -9,6 +9,7 @@ upstream the way an author does (edit a solution, `zendo build`, commit), then r
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -364,4 +365,25 @@ def test_a_clone_without_an_upstream_branch_is_refused_in_one_line(upstream: Pat
         "Error: The branch 'main' follows no remote branch, so zendo update does not know "
         "where the course's updates come from: run `git branch --set-upstream-to=origin/main`, "
         "then zendo update again."
+    ]
+
+
+def test_a_machine_without_git_is_refused_in_one_line(learner: Path, tmp_path: Path) -> None:
+    no_git = tmp_path / "bin-without-git"
+    no_git.mkdir()
+    updated = subprocess.run(
+        [sys.executable, "-m", "zendo", "--course", str(learner), "update"],
+        cwd=learner,
+        env={**os.environ, "PATH": str(no_git)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert updated.returncode == 2
+    assert updated.stderr.strip().splitlines() == [
+        "Error: zendo update needs git, and there is no `git` command on this machine: "
+        "install git, or get the course's new version the way your instructor gave you the "
+        "course."
     ]
