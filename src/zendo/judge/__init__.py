@@ -1,0 +1,75 @@
+"""The judge: the trusted side of v2 grading, and the toolkit v2 graders import.
+
+Graders (plain pytest) run in a trusted judge process that never executes learner code.
+They reach it through the `learner` fixture, a client of that exercise's sandbox
+(`zendo.judge.sandbox`, bubblewrap on Linux), and judge what comes back here: exact
+values, exceptions as data, handles for objects that stay in the sandbox.
+
+Usage:
+    from zendo.judge import exercise, expect, check_table, property_test
+
+    @exercise("calc.split")
+    def test_split_fixed_cases(learner):
+        check_table(learner, "split", [((100, 3), [34, 33, 33])], hint="lost_cent")
+
+See docs/authoring.md ("Writing a v2 grader") and docs/grading-protocol.md.
+"""
+
+from __future__ import annotations
+
+from zendo.judge.client import (
+    Handle,
+    Learner,
+    LearnerFailure,
+    Observation,
+    Raised,
+    SubmissionBroken,
+    show,
+)
+from zendo.judge.sandbox import SandboxDied, SandboxGone, SandboxTimeout
+from zendo.judge.toolkit import (
+    BUDGETS,
+    Raises,
+    Row,
+    Submitted,
+    check_table,
+    exercise,
+    expect,
+    expect_outcome,
+    fail,
+    hypothesis_settings,
+    property_test,
+    same,
+)
+from zendo.judge.tools import Finding, ToolRun, run_mypy, run_ruff
+from zendo.judge.values import Iterate
+
+__all__ = [
+    "BUDGETS",
+    "Finding",
+    "Handle",
+    "Iterate",
+    "Learner",
+    "LearnerFailure",
+    "Observation",
+    "Raised",
+    "Raises",
+    "Row",
+    "SandboxDied",
+    "SandboxGone",
+    "SandboxTimeout",
+    "SubmissionBroken",
+    "Submitted",
+    "ToolRun",
+    "check_table",
+    "exercise",
+    "expect",
+    "expect_outcome",
+    "fail",
+    "hypothesis_settings",
+    "property_test",
+    "run_mypy",
+    "run_ruff",
+    "same",
+    "show",
+]

@@ -1,0 +1,160 @@
+"""The pytest plugin of the judge runner: `learner` and `submitted` fixtures, outcomes.
+
+Runs in the trusted judge process, which never executes learner code: the `learner`
+fixture is a client of that exercise's sandbox. Each test's outcome (pass, fail with a
+learner message and hint, timeout, error) is recorded as plain data for the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from zendo.judge.client import Learner, LearnerFailure
+from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
+from zendo.judge.toolkit import Submitted
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExerciseJob:
+    """One exercise of one submission, as the runner receives it."""
+
+    exercise_id: str
+    module: str
+    source: str
+    cell_start_line: int
+    timeout_seconds: float
+
+
+@dataclass
+class JudgePlugin:
+    """Creates one sandbox per exercise on first use and records every test's outcome."""
+
+    exercises: dict[str, ExerciseJob]
+    limits: SandboxLimits
+    isolation: Isolation
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    collected: dict[str, dict[str, int]] = field(default_factory=dict)
+    learners: dict[str, Learner] = field(default_factory=dict)
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "exercise(id, weight=1): the exercise a test grades")
+
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        kept = []
+        self.collected = {exercise_id: {} for exercise_id in self.exercises}
+        for item in items:
+            marker = item.get_closest_marker("exercise")
+            if marker is None or not marker.args or marker.args[0] not in self.exercises:
+                continue
+            weight = int(marker.kwargs.get("weight", 1))
+            self.collected[marker.args[0]][item.name] = weight
+            kept.append(item)
+        items[:] = kept
+
+    @pytest.fixture
+    def learner(self, request: pytest.FixtureRequest) -> Learner:
+        """The learner's code for this test's exercise, loaded in its sandbox."""
+        job = self._job(request)
+        found = self.learners.get(job.exercise_id)
+        if found is None:
+            sandbox = Sandbox(
+                module=job.module, source=job.source, limits=self.limits, isolation=self.isolation
+            )
+            found = Learner(sandbox=sandbox, budget_seconds=job.timeout_seconds)
+            self.learners[job.exercise_id] = found
+            found.start()
+        elif found.module is None:
+            found.start()  # raises the same SandboxGone again
+        return found
+
+    @pytest.fixture
+    def submitted(self, request: pytest.FixtureRequest) -> Submitted:
+        """The graded source as text, for tools and cell-line messages (never run here)."""
+        job = self._job(request)
+        return Submitted(job.exercise_id, job.module, job.source, job.cell_start_line)
+
+    def _job(self, request: pytest.FixtureRequest) -> ExerciseJob:
+        marker = request.node.get_closest_marker("exercise")
+        if marker is None:
+            raise RuntimeError(f"{request.node.name} uses the learner but has no @exercise mark.")
+        return self.exercises[marker.args[0]]
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report: pytest.TestReport = yield
+        marker = item.get_closest_marker("exercise")
+        if marker is None:
+            return report
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            self._record(item, marker, call, report)
+        return report
+
+    def _record(
+        self,
+        item: pytest.Item,
+        marker: pytest.Mark,
+        call: pytest.CallInfo[None],
+        report: pytest.TestReport,
+    ) -> None:
+        exercise_id = marker.args[0]
+        outcome: dict[str, Any] = {
+            "exercise_id": exercise_id,
+            "test": item.name,
+            "status": "pass",
+            "weight": int(marker.kwargs.get("weight", 1)),
+            "duration_seconds": round(call.duration, 4),
+        }
+        if report.failed and call.excinfo is not None:
+            outcome.update(_classify(call.excinfo.value, item.name))
+        found = self.learners.get(exercise_id)
+        if found is not None and outcome["status"] != "pass":
+            outcome["output"] = found.output()
+        self.outcomes.append(outcome)
+
+    def close(self) -> None:
+        for found in self.learners.values():
+            found.close()
+
+
+def _classify(error: BaseException, test: str) -> dict[str, Any]:
+    """Turn what ended a test into a status and a learner message."""
+    error = _first_meaningful(error)
+    if isinstance(error, LearnerFailure):
+        return {"status": "fail", "message": error.message, "hint_id": error.hint}
+    if isinstance(error, SandboxGone):
+        return {"status": error.status, "message": str(error)}
+    # Anything else is the grader's own fault: a course bug, never the learner's.
+    logger.error(
+        "A grader raised instead of judging",
+        extra={"test": test, "error": type(error).__name__},
+    )
+    lines = traceback.format_exception(error)
+    return {
+        "status": "error",
+        "message": "The grader itself failed (a course bug, not yours): "
+        + "".join(lines[-3:])[-1500:],
+    }
+
+
+def _first_meaningful(error: BaseException) -> BaseException:
+    """Look inside hypothesis's exception groups for the failure that matters most."""
+    if isinstance(error, BaseExceptionGroup):
+        inner = [_first_meaningful(e) for e in error.exceptions]
+        for kind in (SandboxGone, LearnerFailure):
+            for candidate in inner:
+                if isinstance(candidate, kind):
+                    return candidate
+        return inner[0] if inner else error
+    return error

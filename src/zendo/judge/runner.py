@@ -1,0 +1,217 @@
+"""Run one lesson's v2 graders over one submission: the trusted judge process.
+
+`judge_lesson` (the engine's side) writes a job file and starts
+`python -P -m zendo.judge.runner JOB.json`, a trusted process that runs the graders with
+pytest and this package's plugin. That process never executes learner code: each
+exercise's code runs in its own sandbox, reached only through the protocol. Its results
+come back as a JSON file, validated with pydantic on arrival.
+
+Hypothesis is configured before any grader is imported, with the same fixed settings in
+every path (derandomized, no example database, no deadline), so a plain `@given` behaves
+like `property_test("standard", ...)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from zendo._extract import ExerciseSource, module_name
+from zendo._limits import Limits
+from zendo._results import ChildOutcome
+from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation
+
+logger = logging.getLogger(__name__)
+
+RUNNER_SLACK_SECONDS = 120.0  # beyond the exercises' own limits: tools, start-up
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExerciseSpec(_Model):
+    exercise_id: str
+    module: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    source: str
+    cell_start_line: int = Field(ge=1)
+    timeout_seconds: float = Field(gt=0, le=3600)
+
+
+class JudgeJob(_Model):
+    """Everything the judge process needs; no path into the course but the grader file."""
+
+    grader_files: list[str]
+    exercises: list[ExerciseSpec]
+    memory_mb: int
+    max_file_mb: int
+    max_processes: int
+    max_output_chars: int
+    isolation: Isolation
+    results_path: str
+
+
+class JudgeResults(_Model):
+    outcomes: list[ChildOutcome]
+    collected: dict[str, dict[str, int]]
+    exit_code: int
+    problems: list[str] = []
+
+
+@dataclass(frozen=True)
+class JudgeRun:
+    """What one judge run produced: outcomes per test, tests per exercise, how it ended."""
+
+    outcomes: list[ChildOutcome]
+    collected: dict[str, dict[str, int]]
+    fate: str  # "finished", "timeout" (the judge itself overran) or "internal"
+    detail: str = ""
+    isolation: Isolation = Isolation.BUBBLEWRAP
+
+
+def judge_lesson(
+    grader_file: Path,
+    sources: Mapping[str, ExerciseSource],
+    timeouts: Mapping[str, float],
+    limits: Limits,
+    *,
+    allow_unsandboxed: bool = False,
+) -> JudgeRun:
+    """Grade `sources` (by exercise id) with the v2 graders in `grader_file`."""
+    isolation = choose_isolation(allow_unsandboxed=allow_unsandboxed)
+    with tempfile.TemporaryDirectory(prefix="zendo-judge-") as folder:
+        results_path = Path(folder) / "results.json"
+        job = JudgeJob(
+            grader_files=[str(grader_file.resolve())],
+            exercises=[
+                ExerciseSpec(
+                    exercise_id=exercise_id,
+                    module=module_name(exercise_id),
+                    source=source.source,
+                    cell_start_line=source.cell_start_line,
+                    timeout_seconds=timeouts[exercise_id],
+                )
+                for exercise_id, source in sources.items()
+            ],
+            memory_mb=limits.memory_mb,
+            max_file_mb=limits.max_file_mb,
+            max_processes=limits.max_processes,
+            max_output_chars=limits.max_output_chars,
+            isolation=isolation,
+            results_path=str(results_path),
+        )
+        job_path = Path(folder) / "job.json"
+        job_path.write_text(job.model_dump_json(), encoding="utf-8")
+        hard_limit = sum(timeouts.values()) + RUNNER_SLACK_SECONDS
+        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        command = [sys.executable, "-P", "-m", "zendo.judge.runner", str(job_path)]
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, trusted job file
+            command,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            log, _ = process.communicate(timeout=hard_limit)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return JudgeRun([], {}, "timeout", "The graders did not finish in time.", isolation)
+        try:
+            results = JudgeResults.model_validate_json(results_path.read_text(encoding="utf-8"))
+        except (OSError, ValidationError):
+            text = log.decode("utf-8", errors="replace")[-2000:]
+            return JudgeRun([], {}, "internal", f"The judge process failed: {text}", isolation)
+    detail = "; ".join(results.problems)
+    fate = "finished" if results.exit_code in (0, 1, 5) and not results.problems else "internal"
+    return JudgeRun(results.outcomes, results.collected, fate, detail, isolation)
+
+
+def _configure_hypothesis() -> None:
+    from hypothesis import settings
+
+    from zendo.judge.toolkit import hypothesis_settings
+
+    settings.register_profile("zendo-v2", hypothesis_settings("standard"))
+    settings.load_profile("zendo-v2")
+
+
+class _Problems:
+    """Collection errors in the graders: a course fault, reported as such."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def pytest_collectreport(self, report: object) -> None:
+        if getattr(report, "failed", False):
+            self.found.append(str(getattr(report, "longrepr", ""))[-1500:])
+
+
+def run_job(job_path: Path) -> int:
+    """The judge process: run the graders with the plugin and write the results file."""
+    job = JudgeJob.model_validate_json(job_path.read_text(encoding="utf-8"))
+    _configure_hypothesis()
+    import pytest
+
+    from zendo.judge.plugin import ExerciseJob, JudgePlugin
+
+    plugin = JudgePlugin(
+        exercises={
+            spec.exercise_id: ExerciseJob(
+                spec.exercise_id,
+                spec.module,
+                spec.source,
+                spec.cell_start_line,
+                spec.timeout_seconds,
+            )
+            for spec in job.exercises
+        },
+        limits=SandboxLimits(
+            memory_mb=job.memory_mb,
+            max_file_mb=job.max_file_mb,
+            max_processes=job.max_processes,
+            max_output_chars=job.max_output_chars,
+        ),
+        isolation=job.isolation,
+    )
+    problems = _Problems()
+    folder = job_path.parent
+    ini = folder / "pytest.ini"
+    ini.write_text("[pytest]\n", encoding="utf-8")
+    args = [*job.grader_files, "-c", str(ini), "--rootdir", str(folder)]
+    for unused in ("terminal", "cacheprovider", "stepwise", "doctest", "junitxml", "pastebin"):
+        args += ["-p", f"no:{unused}"]
+    try:
+        code = int(pytest.main(args, plugins=[plugin, problems]))
+    finally:
+        plugin.close()
+    if code not in (0, 1, 5):
+        problems.found.append(f"pytest stopped with exit code {code} before grading finished.")
+    results = {
+        "outcomes": plugin.outcomes,
+        "collected": plugin.collected,
+        "exit_code": code,
+        "problems": problems.found,
+    }
+    Path(job.results_path).write_text(json.dumps(results), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_job(Path(sys.argv[1])))

@@ -1,0 +1,452 @@
+"""Start, talk to and kill one sandboxed observer process: the only place learner code runs.
+
+On Linux with bubblewrap, the observer runs with `--unshare-all` (no network, its own
+PID, IPC and UTS namespaces), `--die-with-parent` and `--new-session`, seeing only
+read-only binds of the Python installation, the site-packages folders, the observer
+package and this submission's own source, a private size-capped tmpfs as its working
+folder, its own `/proc` and a minimal `/dev`, with an empty environment. As root it runs
+as uid 65534 inside a user namespace with every capability dropped, and a pids cgroup
+caps its processes (Linux ignores RLIMIT_NPROC for root).
+
+Limits come from outside: the judge waits for each answer with a deadline and, past it,
+SIGKILLs bubblewrap's process group; bubblewrap's init then takes the whole PID
+namespace with it, so nothing the learner started (setsid orphans, stopped or
+self-signalling processes) survives. Memory, file size and process count are rlimits set
+before bubblewrap starts.
+
+Without bubblewrap (macOS, Windows, or Linux with an explicit opt-in) the same protocol
+runs in a plain subprocess with a timeout, and `warn_unsandboxed` says once, plainly,
+that learner code runs with the user's rights. POSIX-only modules are imported inside
+functions so this module imports everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+OBSERVER_DIR = Path(__file__).resolve().parent.parent / "observer"
+SANDBOX_OBSERVER_ROOT = "/run/zendo"
+SANDBOX_SUBMISSION = "/submission"
+SANDBOX_TMP = "/tmp"  # noqa: S108 - the sandbox's own private tmpfs, not the host's /tmp
+MAX_ANSWER_BYTES = 16_000_000
+ALLOW_UNSANDBOXED_ENV = "ZENDO_ALLOW_UNSANDBOXED"
+INSTALL_HINT = "sudo apt-get install -y bubblewrap"
+_BOOTSTRAP = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from observer.__main__ import main; main(sys.argv[2:])"
+)
+_CGROUP_PIDS = Path("/sys/fs/cgroup/pids")
+_NOBODY = 65534
+_warned = False
+
+
+class Isolation(StrEnum):
+    """How learner code is kept apart from the machine."""
+
+    BUBBLEWRAP = "bubblewrap"
+    NONE = "none"  # a plain subprocess with the user's rights, a timeout and rlimits
+
+
+class SandboxUnavailable(Exception):  # noqa: N818 - a state of the machine, not a bug
+    """No sandbox can run here and running without one was not allowed."""
+
+
+class SandboxGone(BaseException):
+    """The sandbox stopped answering. A BaseException, so no grader or hypothesis retries it."""
+
+    status = "error"
+
+
+class SandboxTimeout(SandboxGone):
+    """The learner's code used up its time; the sandbox was killed."""
+
+    status = "timeout"
+
+
+class SandboxDied(SandboxGone):
+    """The observer process ended (os._exit, a crash, the memory cap) or broke the protocol."""
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """Caps enforced on the sandbox from outside."""
+
+    memory_mb: int = 2048
+    max_file_mb: int = 64
+    max_processes: int = 64
+    max_output_chars: int = 10_000
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """The Python that runs the observer, and the site-packages folders learner code may import."""
+
+    executable: Path
+    prefix: Path
+    site_dirs: tuple[Path, ...]
+
+    @classmethod
+    def current(cls) -> Interpreter:
+        executable = Path(os.path.realpath(sys.executable))
+        site_dirs = tuple(
+            Path(entry).resolve()
+            for entry in sys.path
+            if entry.endswith(("site-packages", "dist-packages")) and Path(entry).is_dir()
+        )
+        return cls(executable, Path(os.path.realpath(sys.base_prefix)), site_dirs)
+
+
+def choose_isolation(*, allow_unsandboxed: bool = False) -> Isolation:
+    """bubblewrap where it exists on Linux; else no sandbox, if allowed or not on Linux."""
+    allowed = allow_unsandboxed or os.environ.get(ALLOW_UNSANDBOXED_ENV) == "1"
+    if sys.platform.startswith("linux"):
+        if shutil.which("bwrap"):
+            return Isolation.BUBBLEWRAP
+        if not allowed:
+            raise SandboxUnavailable(
+                "Grading needs bubblewrap to keep learner code in a sandbox, and `bwrap` is "
+                f"not installed. Install it with `{INSTALL_HINT}`, or set "
+                f"{ALLOW_UNSANDBOXED_ENV}=1 to grade without a sandbox (learner code then "
+                "runs with your rights)."
+            )
+    warn_unsandboxed()
+    return Isolation.NONE
+
+
+def warn_unsandboxed() -> None:
+    """Say once per process that learner code runs unconfined."""
+    global _warned
+    if not _warned:
+        _warned = True
+        print(
+            "Note: no sandbox here; learner code runs as a separate process with your "
+            "user's rights (a time limit still applies).",
+            file=sys.stderr,
+        )
+        logger.warning("Grading without a sandbox", extra={"platform": sys.platform})
+
+
+@dataclass
+class Sandbox:
+    """One observer process holding one submission's code for one exercise."""
+
+    module: str
+    source: str
+    limits: SandboxLimits = field(default_factory=SandboxLimits)
+    isolation: Isolation = Isolation.BUBBLEWRAP
+    interpreter: Interpreter = field(default_factory=Interpreter.current)
+    process: subprocess.Popen[bytes] | None = None
+    _folder: Path | None = None
+    _to_observer: int = -1
+    _from_observer: int = -1
+    _buffer: bytes = b""
+    _cgroup: Path | None = None
+
+    @property
+    def submission_path(self) -> str:
+        """Where the observer finds the source (inside the sandbox, or on disk without one)."""
+        if self.isolation is Isolation.BUBBLEWRAP or self._folder is None:
+            return f"{SANDBOX_SUBMISSION}/{self.module}.py"
+        return str(self._folder / "submission" / f"{self.module}.py")
+
+    def start(self) -> None:
+        """Write the source to a private folder and start the observer on it."""
+        self._folder = Path(tempfile.mkdtemp(prefix="zendo-sandbox-"))
+        submission = self._folder / "submission"
+        work = self._folder / "work"
+        submission.mkdir()
+        work.mkdir()
+        (submission / f"{self.module}.py").write_text(self.source, encoding="utf-8")
+        request_read, request_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        output = (self._folder / "output.txt").open("wb")
+        observer_args = ["--in", str(request_read), "--out", str(answer_write)]
+        for site in self.interpreter.site_dirs:
+            observer_args += ["--path", str(site)]
+        python = [str(self.interpreter.executable), "-S", "-s", "-P", "-B", "-c", _BOOTSTRAP]
+        if self.isolation is Isolation.BUBBLEWRAP:
+            self._cgroup = _make_cgroup(self.limits.max_processes)
+            command = [
+                *self._bwrap_args(submission),
+                *python,
+                SANDBOX_OBSERVER_ROOT,
+                *observer_args,
+            ]
+            cwd = None
+            env = {"PATH": "/usr/bin:/bin"}
+        else:
+            command = [*python, str(OBSERVER_DIR.parent), *observer_args]
+            cwd = str(work)
+            env = _plain_environment(work)
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
+                cwd=cwd,
+                env=env,
+                pass_fds=(request_read, answer_write),
+                start_new_session=True,
+                preexec_fn=_limiter(self.limits, self._cgroup),
+            )
+        finally:
+            output.close()
+            os.close(request_read)
+            os.close(answer_write)
+        self._to_observer = request_write
+        self._from_observer = answer_read
+        os.set_blocking(request_write, False)
+        os.set_blocking(answer_read, False)
+
+    def _bwrap_args(self, submission: Path) -> list[str]:
+        args = [
+            "bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
+            "--die-with-parent", "--new-session", "--clearenv",
+            "--setenv", "HOME", SANDBOX_TMP, "--setenv", "TMPDIR", SANDBOX_TMP,
+            "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
+            "--setenv", "PYTHONHASHSEED", "0", "--setenv", "PYTHONUTF8", "1",
+            "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr",
+        ]  # fmt: skip
+        for top in ("/bin", "/lib", "/lib32", "/lib64", "/sbin"):
+            if os.path.islink(top):
+                args += ["--symlink", os.readlink(top), top]
+            elif os.path.isdir(top):
+                args += ["--ro-bind", top, top]
+        for path in (self.interpreter.prefix, *self.interpreter.site_dirs):
+            if not str(path).startswith("/usr/"):
+                args += ["--ro-bind", str(path), str(path)]
+        executable = str(self.interpreter.executable)
+        if not executable.startswith(("/usr/", str(self.interpreter.prefix))):
+            args += ["--ro-bind", executable, executable]
+        args += [
+            "--ro-bind", str(OBSERVER_DIR), f"{SANDBOX_OBSERVER_ROOT}/observer",
+            "--ro-bind", str(submission), SANDBOX_SUBMISSION,
+            "--proc", "/proc", "--dev", "/dev",
+            "--size", str(self.limits.max_file_mb * 1024 * 1024), "--tmpfs", SANDBOX_TMP,
+            "--chdir", SANDBOX_TMP,
+        ]  # fmt: skip
+        if os.geteuid() == 0:
+            # As root, the learner gets an unprivileged uid in its own user namespace and
+            # no capabilities, so nothing it does reaches beyond its mounts.
+            args += ["--uid", str(_NOBODY), "--gid", str(_NOBODY), "--cap-drop", "ALL"]
+        return args
+
+    def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one request and wait at most `timeout` seconds for its answer line."""
+        if self.process is None:
+            raise SandboxDied("The sandbox was never started.")
+        deadline = time.monotonic() + max(timeout, 0.0)
+        line = (json.dumps(payload, separators=(",", ":")) + "\n").encode("utf-8")
+        self._write(line, deadline)
+        answer = self._read_line(deadline)
+        try:
+            data = json.loads(answer)
+        except ValueError:
+            self.kill()
+            raise SandboxDied("The sandbox answered with something that is not JSON.") from None
+        if type(data) is not dict:
+            self.kill()
+            raise SandboxDied("The sandbox answered with JSON that is not an object.")
+        return data
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        import select
+
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._time_out()
+            _, ready, _ = select.select([], [self._to_observer], [], remaining)
+            if not ready:
+                continue
+            try:
+                written = os.write(self._to_observer, data)
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError):
+                self._died()
+            data = data[written:]
+
+    def _read_line(self, deadline: float) -> bytes:
+        import select
+
+        while b"\n" not in self._buffer:
+            if len(self._buffer) > MAX_ANSWER_BYTES:
+                self.kill()
+                raise SandboxDied("The sandbox sent an answer larger than the protocol allows.")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._time_out()
+            ready, _, _ = select.select([self._from_observer], [], [], remaining)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self._from_observer, 1 << 20)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                self._died()
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def _time_out(self) -> None:
+        self.kill()
+        raise SandboxTimeout("The learner's code did not finish within its time limit.")
+
+    def _died(self) -> None:
+        code = self.kill()
+        raise SandboxDied(_describe_exit(code))
+
+    def output(self) -> str:
+        """What the learner's code wrote to its own stdout and stderr, capped."""
+        if self._folder is None:
+            return ""
+        path = self._folder / "output.txt"
+        cap = self.limits.max_output_chars
+        try:
+            with path.open("rb") as file:
+                data = file.read(cap * 4 + 4)
+        except OSError:
+            return ""
+        text = data.decode("utf-8", errors="replace")
+        return text if len(text) <= cap else text[:cap] + "\n[output cut]"
+
+    def kill(self) -> int | None:
+        """SIGKILL bubblewrap's process group (and cgroup); return the exit status."""
+        code = None
+        if self.process is not None:
+            if self.process.poll() is None:
+                _kill_group(self.process.pid)
+            try:
+                code = self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait
+                code = None
+        if self._cgroup is not None:
+            _release_cgroup(self._cgroup)
+            self._cgroup = None
+        for fd in (self._to_observer, self._from_observer):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._to_observer = self._from_observer = -1
+        return code
+
+    def close(self) -> None:
+        """Kill the sandbox and delete its folder."""
+        self.kill()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "The learner's process stopped answering."
+    if code < 0 or code >= 128:
+        number = -code if code < 0 else code - 128
+        return f"The learner's process was killed by signal {number} (a crash or the memory cap)."
+    return f"The learner's process ended with exit code {code} before it answered (os._exit?)."
+
+
+def _plain_environment(work: Path) -> dict[str, str]:
+    env = {"HOME": str(work), "TMPDIR": str(work), "PYTHONHASHSEED": "0", "PYTHONUTF8": "1"}
+    for name in ("PATH", "SYSTEMROOT", "LANG"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _limiter(limits: SandboxLimits, cgroup: Path | None) -> Any:
+    """The function run in the forked child before exec: rlimits and the cgroup."""
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows: no preexec_fn
+        return None
+    import resource
+
+    uid = os.getuid()
+    running = _processes_of(uid) if uid != 0 else 0
+
+    def limit() -> None:
+        caps = {
+            resource.RLIMIT_AS: limits.memory_mb * 1024 * 1024,
+            resource.RLIMIT_FSIZE: limits.max_file_mb * 1024 * 1024,
+            resource.RLIMIT_NPROC: running + limits.max_processes,
+            resource.RLIMIT_CORE: 0,
+        }
+        for kind, value in caps.items():
+            _soft, hard = resource.getrlimit(kind)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(kind, (value, value))
+        if cgroup is not None:
+            (cgroup / "cgroup.procs").write_text(str(os.getpid()))
+
+    return limit
+
+
+def _processes_of(uid: int) -> int:
+    """How many processes `uid` runs now (RLIMIT_NPROC counts all of them)."""
+    count = 0
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else []:
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    count += 1
+    return count
+
+
+def _make_cgroup(max_processes: int) -> Path | None:
+    """As root, a pids cgroup for one sandbox where the machine offers cgroup v1 pids."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not _CGROUP_PIDS.is_dir():
+        return None
+    try:
+        folder = _CGROUP_PIDS / "zendo" / f"sandbox-{os.getpid()}-{secrets.token_hex(4)}"
+        folder.mkdir(parents=True)
+        (folder / "pids.max").write_text(str(max_processes))
+    except OSError:
+        return None
+    return folder
+
+
+def _release_cgroup(folder: Path) -> None:
+    import signal
+
+    for _ in range(100):
+        try:
+            pids = [int(pid) for pid in (folder / "cgroup.procs").read_text().split()]
+        except OSError:
+            break
+        if not pids:
+            break
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.01)
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _kill_group(pid: int) -> None:
+    import signal
+
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGKILL)

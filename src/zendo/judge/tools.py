@@ -1,0 +1,168 @@
+"""ruff and mypy on the learner's source text, run from the trusted side, isolated.
+
+Tools never run where learner code ran. Each run gets a fresh private folder holding only
+the source files the grader names and the engine's own configuration. mypy starts as
+`python -I -S` with its own installation folder put first on `sys.path` (no current
+folder, no PYTHONPATH, no user site-packages, no `.pth` files); ruff runs as its own
+binary with `--isolated`. Both get an environment of our own and an explicit config, so
+nothing a learner wrote (a fake `mypy` package, a `pyproject.toml`, a `.pth`) can change a
+verdict.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+TOOL_TIMEOUT_SECONDS = 120
+_MYPY_LINE = re.compile(
+    r"^(?P<path>[^:\n]+):(?P<line>\d+):(?:\d+:)? (?P<severity>error|note): "
+    r"(?P<message>.*?)(?:  \[(?P<code>[a-z0-9-]+)\])?$"
+)
+_MYPY_CONFIG = "[mypy]\n"  # the engine's own: flags come from the command line
+_RUFF_CONFIG = "# Unused: ruff runs with --isolated.\n"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One complaint of a tool about one line of one of the files it was given."""
+
+    file: str  # the name the grader gave the file: `calc_tidy.py`
+    line: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    """A finished tool run: its exit code, what it found, and its raw output."""
+
+    exit_code: int
+    findings: tuple[Finding, ...]
+    output: str
+
+    def in_file(self, name: str) -> list[Finding]:
+        """The findings about one file, by line."""
+        return sorted((f for f in self.findings if f.file == name), key=lambda f: f.line)
+
+    @property
+    def crashed(self) -> bool:
+        """The tool failed without a finding: never to be read as a pass."""
+        return self.exit_code != 0 and not self.findings
+
+
+def run_mypy(files: Mapping[str, str], *extra_args: str) -> ToolRun:
+    """mypy --strict (the pinned version) over `files` (name → source text)."""
+    with _folder(files, "mypy.ini", _MYPY_CONFIG) as folder:
+        command = [
+            *_python_module("mypy"), "--config-file", "mypy.ini", "--strict",
+            "--cache-dir", str(folder / ".mypy_cache"), "--warn-unused-ignores",
+            "--show-error-codes", "--no-error-summary", "--no-pretty", "--no-color-output",
+            *extra_args, *files,
+        ]  # fmt: skip
+        completed = _run(command, folder)
+    findings = []
+    for line in completed.stdout.splitlines():
+        match = _MYPY_LINE.match(line)
+        if match and match["severity"] == "error":
+            name = Path(match["path"]).name
+            findings.append(
+                Finding(name, int(match["line"]), match["code"] or "", match["message"])
+            )
+    return ToolRun(completed.returncode, tuple(findings), completed.stdout + completed.stderr)
+
+
+def run_ruff(
+    files: Mapping[str, str], *, select: Sequence[str], extra_args: Sequence[str] = ()
+) -> ToolRun:
+    """`ruff check` (the pinned version) with an explicit rule set, noqa ignored."""
+    with _folder(files, "ruff-unused.toml", _RUFF_CONFIG) as folder:
+        command = [
+            _ruff_binary(), "check", "--isolated", "--ignore-noqa",
+            "--no-cache", "--output-format", "json", "--select", ",".join(select),
+            *extra_args, *files,
+        ]  # fmt: skip
+        completed = _run(command, folder)
+    try:
+        raw = json.loads(completed.stdout or "[]")
+    except json.JSONDecodeError:
+        raw = []
+    findings = tuple(
+        Finding(
+            file=Path(str(item.get("filename", ""))).name,
+            line=int((item.get("location") or {}).get("row", 0)),
+            code=str(item.get("code") or ""),
+            message=str(item.get("message", "")),
+        )
+        for item in raw
+        if isinstance(item, dict)
+    )
+    return ToolRun(completed.returncode, findings, completed.stdout + completed.stderr)
+
+
+class _folder:  # noqa: N801 - used as a context manager, like tempfile's
+    """A fresh private folder with only the named files and one config file."""
+
+    def __init__(self, files: Mapping[str, str], config_name: str, config: str) -> None:
+        for name in files:
+            if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".py"):
+                raise ValueError(f"A tool's file name must be a plain `name.py`, not {name!r}.")
+        self.files = files
+        self.config = (config_name, config)
+        self.path = Path(tempfile.mkdtemp(prefix="zendo-tool-"))
+
+    def __enter__(self) -> Path:
+        for name, text in self.files.items():
+            (self.path / name).write_text(text, encoding="utf-8")
+        (self.path / self.config[0]).write_text(self.config[1], encoding="utf-8")
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _python_module(name: str) -> list[str]:
+    """`python -I -S` running the tool `name` from the engine's own installation.
+
+    The folder holding the tool is found here, on the trusted side, and put on `sys.path`
+    explicitly: nothing in the working folder or the environment can shadow it.
+    """
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"The grading tool {name!r} is not installed; reinstall zendo.")
+    home = str(Path(spec.origin).resolve().parent.parent)
+    bootstrap = (
+        "import runpy, sys; sys.path.insert(0, sys.argv[1]); "
+        "sys.argv = [sys.argv[2], *sys.argv[3:]]; "
+        "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)"
+    )
+    return [sys.executable, "-I", "-S", "-c", bootstrap, home, name]
+
+
+def _ruff_binary() -> str:
+    """The ruff executable of the engine's installation (ruff is a compiled program)."""
+    from ruff import find_ruff_bin  # type: ignore[import-untyped]
+
+    return str(find_ruff_bin())
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "LANG": "C.UTF-8", "NO_COLOR": "1"}
+    # Fixed arguments and file names the grader chose; no shell.
+    return subprocess.run(  # noqa: S603
+        command,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TOOL_TIMEOUT_SECONDS,
+        check=False,
+    )

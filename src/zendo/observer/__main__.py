@@ -1,0 +1,239 @@
+"""The observer's loop: read one request, act on learner code, write one answer.
+
+Started by the judge inside the sandbox as
+`python -S -s -P -B -c BOOTSTRAP --in 3 --out 4`; requests arrive on the `--in` pipe
+and answers leave on the `--out` pipe, one JSON object per line. The learner's own
+output (fds 1 and 2) goes elsewhere and is captured by the judge, capped; what Python
+code prints during one request is captured here and sent with its answer.
+
+Everything here runs beside learner code and trusts none of it: every call into the
+learner's objects is wrapped so that an exception becomes an answer, never the end of
+the loop. The loop itself decides nothing: no expected values, no verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import operator
+import os
+import signal
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from . import PROTOCOL_VERSION
+from .wire import Handles, WireError, class_names, decode, encode
+
+MAX_REQUEST_BYTES = 8_000_000
+MAX_CAPTURED = 20_000  # characters of prints sent back with one answer
+MAX_MESSAGE = 2_000  # characters of an exception's message
+
+# The operators a judge may apply to learner objects; each one is what Python runs for
+# the expression, reflected operands and NotImplemented included.
+OPERATORS: dict[str, Callable[..., object]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": operator.pow,
+    "neg": operator.neg,
+    "pos": operator.pos,
+    "abs": operator.abs,
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "contains": operator.contains,
+    "getitem": operator.getitem,
+    "is": operator.is_,
+    "hash": hash,
+    "repr": repr,
+    "str": str,
+    "bool": bool,
+    "len": len,
+    "list": list,
+    "isinstance": isinstance,
+    "type": type,
+}
+
+
+class _Capture(io.StringIO):
+    """sys.stdout and sys.stderr during one request, keeping at most MAX_CAPTURED chars."""
+
+    def write(self, text: str) -> int:
+        if type(text) is not str:
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = MAX_CAPTURED - self.tell()
+        if room > 0:
+            super().write(text[:room])
+        return len(text)
+
+
+class Observer:
+    """Holds the learner's module and the handles the judge may name."""
+
+    def __init__(self) -> None:
+        self.handles = Handles()
+
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        number = request.get("id")
+        capture = _Capture()
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = capture
+        try:
+            try:
+                result = self._act(request)
+            except WireError as error:
+                return {"id": number, "fault": str(error)}
+            except BaseException as error:  # learner code raised: that is the observation
+                return {
+                    "id": number,
+                    "raised": describe_exception(error),
+                    "out": capture.getvalue(),
+                }
+            try:
+                encoded = encode(result, self.handles)
+            except BaseException as error:  # a learner repr blew up while being encoded
+                return {"id": number, "raised": describe_exception(error), "out": ""}
+            return {"id": number, "ok": encoded, "out": capture.getvalue()}
+        finally:
+            sys.stdout, sys.stderr = saved
+
+    def _act(self, request: dict[str, Any]) -> object:
+        op = request.get("op")
+        if op == "hello":
+            return {"version": PROTOCOL_VERSION, "python": sys.version.split()[0]}
+        if op == "load":
+            return self._load(str(request.get("module")), str(request.get("path")))
+        if op == "release":
+            self.handles.release(list(request.get("handles") or []))
+            return None
+        if op == "op":
+            name = request.get("name")
+            if name not in OPERATORS:
+                raise WireError(f"There is no operator {name!r}; known: {', '.join(OPERATORS)}.")
+            return OPERATORS[str(name)](*self._args(request))
+        target = self.handles.get(request.get("target"))
+        if op == "call":
+            return target(*self._args(request), **self._kwargs(request))  # type: ignore[operator]
+        name = request.get("name")
+        if type(name) is not str:
+            raise WireError("An attribute request needs a 'name' that is a string.")
+        if op == "get":
+            return getattr(target, name)
+        if op == "set":
+            setattr(target, name, decode(request.get("value"), self.handles))
+            return None
+        if op == "call_method":
+            method = getattr(target, name)
+            return method(*self._args(request), **self._kwargs(request))
+        raise WireError(f"There is no request {op!r} in protocol version {PROTOCOL_VERSION}.")
+
+    def _args(self, request: dict[str, Any]) -> list[object]:
+        raw = request.get("args") or []
+        if type(raw) is not list:
+            raise WireError("'args' must be a list of values.")
+        return [decode(item, self.handles) for item in raw]
+
+    def _kwargs(self, request: dict[str, Any]) -> dict[str, object]:
+        raw = request.get("kwargs") or {}
+        if type(raw) is not dict:
+            raise WireError("'kwargs' must be an object of values.")
+        return {str(key): decode(item, self.handles) for key, item in raw.items()}
+
+    def _load(self, name: str, path: str) -> ModuleType:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise WireError(f"Cannot load a module from {path!r}.")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+
+def describe_exception(error: BaseException) -> dict[str, Any]:
+    """An exception as data: its class and ancestry, message, and pydantic-style errors."""
+    try:
+        message = str(error)
+    except BaseException:
+        message = "<str() of the exception failed>"
+    data: dict[str, Any] = {"class": class_names(type(error)), "message": message[:MAX_MESSAGE]}
+    if isinstance(error, SyntaxError) and type(error.lineno) is int:
+        data["line"] = error.lineno
+    errors = getattr(type(error), "errors", None)
+    if callable(errors):
+        try:
+            found = error.errors()  # type: ignore[attr-defined]
+            data["errors"] = [
+                {
+                    "loc": [str(part) for part in item.get("loc", ())][:10],
+                    "msg": str(item.get("msg", ""))[:500],
+                    "type": str(item.get("type", ""))[:100],
+                }
+                for item in list(found)[:50]
+            ]
+        except BaseException:
+            data.pop("errors", None)
+    return data
+
+
+def _confine_self() -> None:
+    """What the observer does to itself before learner code loads."""
+    # A write past the file-size cap fails with an error instead of killing the process.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.dont_write_bytecode = True
+
+
+def serve(read_fd: int, write_fd: int) -> None:
+    """Answer requests until the judge closes the pipe."""
+    reader = os.fdopen(read_fd, "rb", buffering=1 << 16)
+    observer = Observer()
+    while True:
+        line = reader.readline(MAX_REQUEST_BYTES)
+        if not line:
+            return
+        try:
+            request = json.loads(line)
+            if type(request) is not dict:
+                raise WireError("A request must be a JSON object.")
+            answer = observer.answer(request)
+        except (ValueError, WireError) as error:
+            answer = {"id": None, "fault": f"Malformed request: {error}"}
+        try:
+            payload = json.dumps(answer, ensure_ascii=True, separators=(",", ":"))
+        except (ValueError, TypeError) as error:
+            payload = json.dumps({"id": answer.get("id"), "fault": f"Unencodable: {error}"})
+        data = (payload + "\n").encode("ascii")
+        while data:
+            written = os.write(write_fd, data)
+            data = data[written:]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="zendo-observer")
+    parser.add_argument("--in", dest="read_fd", type=int, required=True)
+    parser.add_argument("--out", dest="write_fd", type=int, required=True)
+    parser.add_argument("--path", action="append", default=[])
+    options = parser.parse_args(argv)
+    sys.path.extend(options.path)
+    _confine_self()
+    serve(options.read_fd, options.write_fd)
+    sys.stdout.flush()
+    os._exit(0)  # skip atexit handlers and finalizers learner code registered
+
+
+if __name__ == "__main__":
+    main()
