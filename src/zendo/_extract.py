@@ -27,8 +27,8 @@ class ExerciseSource:
     exercise_id: str
     source: str
     cell_start_line: int
-    cell_number: int | None
-    defined_elsewhere: dict[str, str] = field(default_factory=dict)
+    cell_number: int | None  # its position in the notebook (1-based, all cells); None: unknown
+    defined_elsewhere: dict[str, str] = field(default_factory=dict)  # name → "cell 4" or ""
 
 
 def module_name(exercise_id: str) -> str:
@@ -36,19 +36,22 @@ def module_name(exercise_id: str) -> str:
     return exercise_id.replace(".", "_")
 
 
-def notebook_cell_label(cell: Cell) -> str:
-    return f"cell {cell.index + 1}"
+def notebook_position(cell: Cell) -> int | None:
+    """A saved notebook's cell position as a learner counts cells: 1-based, all cells."""
+    return cell.index + 1
 
 
 def extract_from_cells(
     cells: Sequence[Cell],
     exercise_ids: Iterable[str],
-    cell_label: Callable[[Cell], str] = notebook_cell_label,
+    position: Callable[[Cell], int | None] = notebook_position,
 ) -> dict[str, ExerciseSource]:
     """Build the graded source of each wanted exercise present in `cells`.
 
     Exercises absent from the notebook are left out of the result; the caller decides
-    what that means (a missing cell is an `error` result for the learner).
+    what that means (a missing cell is an `error` result for the learner). `position`
+    says where a cell sits in the learner's notebook, or None where that is unknown:
+    messages name cells by it, never by a kernel's execution count.
     """
     wanted = set(exercise_ids)
     setup = [_runnable(cell.source) for cell in cells if cell.is_setup]
@@ -72,12 +75,12 @@ def extract_from_cells(
         elsewhere: dict[str, str] = {}
         for other in cells:
             for name in names_by_cell.get(other.index, []) if other is not cell else []:
-                elsewhere.setdefault(name, cell_label(other))
+                elsewhere.setdefault(name, _cell_label(position(other)))
         sources[exercise_id] = ExerciseSource(
             exercise_id=exercise_id,
             source=prefix + _runnable(cell.source) + "\n",
             cell_start_line=prefix.count("\n") + 1,
-            cell_number=cell.index + 1,
+            cell_number=position(cell),
             defined_elsewhere=elsewhere,
         )
     return sources
@@ -101,6 +104,10 @@ def exercise_ids_in(path: Path) -> list[str]:
         if cell.exercise_id and cell.exercise_id not in ids:
             ids.append(cell.exercise_id)
     return ids
+
+
+def _cell_label(position: int | None) -> str:
+    return f"cell {position}" if position else ""
 
 
 def _runnable(source: str) -> str:

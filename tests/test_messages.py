@@ -1,0 +1,234 @@
+"""What a learner reads in a verdict: each cause once, titles for checks, cells by position."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import REPO, replace_cells
+from zendo._course import Course, load_course
+from zendo._grade import grade_notebook, grade_sources
+from zendo._kernel import sources_from_history
+from zendo._limits import Limits
+from zendo._results import ExerciseResult, Status
+from zendo.cli import cli
+from zendo.render.html import render_exercise_html
+from zendo.render.terminal import render_exercise_lines
+
+MONEY_GRADERS = REPO / "tests" / "graders" / "test_05_money.py"
+NOT_DONE = "is not done yet: your code still raises NotImplementedError"
+
+
+@pytest.fixture
+def money_course(tmp_path: Path) -> Course:
+    """The money lesson alone, copied, so checks record progress in the copy."""
+    root = tmp_path / "money-course"
+    (root / "course").mkdir(parents=True)
+    for name in ("course.toml", "05_money.toml"):
+        shutil.copy(REPO / "course" / name, root / "course" / name)
+    (root / "tests" / "graders").mkdir(parents=True)
+    shutil.copy(MONEY_GRADERS, root / "tests" / "graders" / MONEY_GRADERS.name)
+    for folder in ("exercises", "solutions"):
+        (root / folder).mkdir()
+        shutil.copy(REPO / folder / "05_money.ipynb", root / folder / "05_money.ipynb")
+    return load_course(root)
+
+
+def grader_function_names() -> set[str]:
+    tree = ast.parse(MONEY_GRADERS.read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    }
+
+
+def rendered(exercise: ExerciseResult) -> tuple[str, str]:
+    return "\n".join(render_exercise_lines(exercise)), render_exercise_html(exercise)
+
+
+# -- one line per cause ---------------------------------------------------------------------
+
+
+def test_starter_of_a_five_check_exercise_says_its_cause_once(money_course: Course) -> None:
+    split = money_course.exercise("money.split")
+    code = CliRunner().invoke(cli, ["--course", str(money_course.root), "check", "money.split"])
+    assert code.exit_code == 1, code.output
+    assert code.output.count(NOT_DONE) == 1
+    assert "None of the 5 checks passed, for one reason:" in code.output
+    assert "more check" not in code.output
+
+    starter = money_course.lesson_of(split).notebook_path(money_course.root, "exercises")
+    [result] = grade_notebook(money_course, starter, [split], Limits()).exercises
+    assert len(result.tests) == 5
+    html = render_exercise_html(result)
+    assert html.count(NOT_DONE) == 1
+    assert html.count("<li>") == 1
+    assert "None of the 5 checks passed, for one reason:" in html
+    # The one cause still says which checks it stopped, by their titles.
+    assert "The shares add up to the total" in html
+
+
+def test_distinct_causes_are_each_shown_once_with_their_hint(money_course: Course) -> None:
+    # Dumping the remainder on the last share breaks three checks for three reasons.
+    wrong = (REPO / "tests/graders/wrong/money.split/remainder_on_last.py").read_text()
+    split = money_course.exercise("money.split")
+    notebook = replace_cells(
+        money_course.root / "solutions" / "05_money.ipynb",
+        {"money.split": wrong},
+        money_course.root / "wrong.ipynb",
+    )
+    [result] = grade_notebook(money_course, notebook, [split], Limits()).exercises
+    hints = [test.hint_id for test in result.tests if test.status is not Status.PASS]
+    text, html = rendered(result)
+    assert html.count("<li>✗") == len(set(hints)) == 3
+    for hint_id in set(hints):
+        assert html.count(money_course.hint_text(hint_id, split) or "?") == 1
+    assert "(2 more checks did not pass for other reasons; fix this one first.)" in text
+    assert "Did not pass: Splits known bills, extra units first" in text
+
+
+# -- titles, never function names -----------------------------------------------------------
+
+
+def _wrong_answer_notebooks(course: Course, folder: Path) -> list[Path]:
+    """The money wrong answers, several to a notebook (one per exercise), to grade fewer runs."""
+    by_exercise: dict[str, list[str]] = {}
+    for path in sorted((REPO / "tests" / "graders" / "wrong").glob("money.*/*.py")):
+        by_exercise.setdefault(path.parent.name, []).append(path.read_text(encoding="utf-8"))
+    rounds = max(len(answers) for answers in by_exercise.values())
+    solution = course.root / "solutions" / "05_money.ipynb"
+    return [
+        replace_cells(
+            solution,
+            {ex: answers[i] for ex, answers in by_exercise.items() if i < len(answers)},
+            folder / f"wrong-{i}.ipynb",
+        )
+        for i in range(rounds)
+    ]
+
+
+@pytest.mark.slow
+def test_no_grader_function_name_reaches_a_learner(money_course: Course, tmp_path: Path) -> None:
+    names = grader_function_names()
+    exercises = money_course.lesson("money").data.exercises
+    notebooks = [
+        money_course.root / "exercises" / "05_money.ipynb",
+        *_wrong_answer_notebooks(money_course, tmp_path),
+    ]
+    failing_titles = 0
+    for notebook in notebooks:
+        for result in grade_notebook(money_course, notebook, exercises, Limits()).exercises:
+            text, html = rendered(result)
+            leaked = [name for name in names if name in text or name.removeprefix("test_") in html]
+            assert not leaked, (notebook.name, result.id, leaked)
+            for test in result.tests:
+                assert test.title, (result.id, test.name)
+                if test.status is not Status.PASS:
+                    failing_titles += test.title in html
+    assert failing_titles > 40  # the titles really are what the learner reads
+
+
+# -- "cell N" is the cell's position in the notebook ----------------------------------------
+
+SETUP = "# setup\nimport math"
+HELPER = "def helper(a, b):\n    return a + b"
+RAISING_ADD = "# exercise: demo.add\ndef add(a, b):\n    return a / 0"
+MOVED_ADD = "# exercise: demo.add\ndef add(a, b):\n    return helper(a, b)"
+
+
+def saved_notebook(path: Path, exercise_cell: str) -> Path:
+    """A notebook with markdown between the code cells, so positions differ from counts."""
+    cells = [
+        ("markdown", "# Demo"),
+        ("code", SETUP),
+        ("markdown", "Some text."),
+        ("code", HELPER),
+        ("markdown", "Now the exercise."),
+        ("code", exercise_cell),
+    ]
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": kind, "id": f"c{n}", "metadata": {}, "source": source}
+            | ({"outputs": [], "execution_count": None} if kind == "code" else {})
+            for n, (kind, source) in enumerate(cells)
+        ],
+    }
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+def first_message(result: list[ExerciseResult]) -> str:
+    [exercise] = result
+    problem = exercise.first_problem
+    assert problem is not None
+    return problem.message
+
+
+@pytest.mark.parametrize(
+    ("exercise_cell", "expected"),
+    [
+        (RAISING_ADD, "It was raised at line 3 of cell 6, your demo.add cell."),
+        (MOVED_ADD, "'helper', which is defined in another cell (cell 4)."),
+    ],
+    ids=["line-in-the-cell", "name-from-another-cell"],
+)
+def test_cell_is_named_by_its_notebook_position_on_both_paths(
+    fixture_course: Course,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    exercise_cell: str,
+    expected: str,
+) -> None:
+    add = fixture_course.exercise("demo.add")
+    notebook = saved_notebook(tmp_path / "work.ipynb", exercise_cell)
+    saved = first_message(grade_notebook(fixture_course, notebook, [add], Limits()).exercises)
+    assert expected in saved
+
+    # In the kernel, the exercise ran twice, with the helper in between: execution
+    # counts 2, 3 and 4, none of them the cell's place in the notebook.
+    history = ["", SETUP, exercise_cell, HELPER, exercise_cell, "check('demo.add')"]
+    monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
+    source = sources_from_history(history, "demo.add")
+    assert source is not None
+    assert source.cell_number == 6
+    from_kernel = grade_sources(fixture_course, {"demo.add": source}, [add], Limits(), "kernel")
+    assert first_message(from_kernel.exercises) == saved
+
+    # JupyterLab may give the path relative to the server's root; the kernel runs in
+    # the notebook's folder.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JPY_SESSION_NAME", f"somewhere/{notebook.name}")
+    relative = sources_from_history(history, "demo.add")
+    assert relative is not None
+    assert relative.cell_number == 6
+
+
+def test_without_the_notebook_file_the_cell_is_named_by_its_exercise(
+    fixture_course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    add = fixture_course.exercise("demo.add")
+    history = ["", SETUP, RAISING_ADD, HELPER, MOVED_ADD, "check('demo.add')"]
+    raising = sources_from_history(history[:3], "demo.add")
+    moved = sources_from_history(history, "demo.add")
+    assert raising is not None
+    assert moved is not None
+    assert raising.cell_number is None
+    for source, expected in [
+        (raising, "It was raised at line 3 of your demo.add cell."),
+        (moved, "'helper', which is defined in another cell. An exercise"),
+    ]:
+        result = grade_sources(fixture_course, {"demo.add": source}, [add], Limits(), "kernel")
+        message = first_message(result.exercises)
+        assert expected in message
+        assert not re.search(r"\bcell \d", message), message
