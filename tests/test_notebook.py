@@ -40,8 +40,16 @@ def run_in_kernel(folder: Path, cells: list[str]) -> list[dict[str, Any]]:
     return [cell.outputs for cell in notebook.cells]
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def shown(outputs: list[dict[str, Any]], kind: str = "text/plain") -> str:
-    return "\n".join(o["data"][kind] for o in outputs if "data" in o and kind in o["data"])
+    """What a cell shows as text or HTML; widget outputs (the buttons) are not text."""
+    return "\n".join(
+        o["data"][kind]
+        for o in outputs
+        if "data" in o and kind in o["data"] and WIDGET_VIEW not in o["data"]
+    )
 
 
 def test_import_of_the_notebook_api_is_light() -> None:
@@ -102,6 +110,12 @@ def test_check_in_a_kernel_matches_the_command_line_and_survives_a_loop(
     assert "Run the exercise cell of demo.add first" in shown(outputs[1])
     failed = shown(outputs[3])
     assert failed.startswith("  FAIL    demo.add")
+    # The verdict is a plain output of its own, so a reopened notebook still shows it;
+    # only the hint and solution buttons are a widget, in the output after it.
+    verdict, buttons = outputs[3]
+    assert WIDGET_VIEW not in verdict["data"]
+    assert "FAIL" in verdict["data"]["text/html"]
+    assert WIDGET_VIEW in buttons["data"]
     html = shown(outputs[3], "text/html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>" not in html

@@ -33,38 +33,56 @@ def _widgets_module() -> Any:
     return ipywidgets
 
 
-def check_widget(result_html: str, exercise_id: str, passed: bool) -> Any:
-    """The verdict with 'Next hint' and 'Show solution' buttons (the latter asks first)."""
+def check_controls(exercise_id: str, passed: bool) -> Any:
+    """The buttons under a verdict: 'Next hint' (until it passes) and 'Show solution'.
+
+    The verdict itself is a plain HTML output above these controls, so that it survives a
+    reload even where widget state is not saved. Hints, the confirmation before an early
+    solution, and the solution each have their own area: one never wipes another.
+    """
     widgets = _widgets_module()
     if widgets is None:
         return None
-    from zendo.notebook import hint, solution
+    from zendo.notebook import hint_view, solution
 
-    result = widgets.HTML(result_html)
-    hint_button = widgets.Button(description="Next hint", icon="lightbulb-o")
+    fit = widgets.Layout(width="auto")
+    hint_area = widgets.HTML("")
+    confirm_area = widgets.HTML("")
+    solution_area = widgets.HTML("")
+    buttons = []
+    if not passed:
+        hint_button = widgets.Button(description="Next hint", icon="lightbulb-o", layout=fit)
+
+        def on_hint(_: object) -> None:
+            view = hint_view(exercise_id, more="Click Next hint again for the next one.")
+            hint_area.value = view.html
+            if view.last_level:
+                hint_button.disabled = True
+                hint_button.description = "No more hints"
+
+        hint_button.on_click(on_hint)
+        buttons.append(hint_button)
     solution_button = widgets.Button(
-        description="Show solution" if passed else "Show solution anyway…", icon="eye"
+        description="Show solution" if passed else "Show solution…", icon="eye", layout=fit
     )
-    shown = widgets.HTML("")
-    confirmations = {"asked": False}
-
-    def on_hint(_: object) -> None:
-        shown.value = hint(exercise_id).html
+    asked = {"once": False}
 
     def on_solution(_: object) -> None:
-        if passed or confirmations["asked"]:
-            shown.value = solution(exercise_id, reveal=not passed).html
+        if passed or asked["once"]:
+            solution_area.value = solution(exercise_id, reveal=not passed).html
+            confirm_area.value = ""
+            solution_button.disabled = True
             return
-        confirmations["asked"] = True
-        solution_button.description = "Really show it? (noted)"
-        shown.value = (
-            "<i>Stuck? Try the next hint first. Click again to see the solution; "
-            "that is noted in your progress.</i>"
+        asked["once"] = True
+        solution_button.description = "Yes, show it (noted)"
+        confirm_area.value = (
+            "<i>Not solved yet: try the next hint first? Click the button again to see the "
+            "solution anyway; that is noted in your progress.</i>"
         )
 
-    hint_button.on_click(on_hint)
     solution_button.on_click(on_solution)
-    return widgets.VBox([result, widgets.HBox([hint_button, solution_button]), shown])
+    buttons.append(solution_button)
+    return widgets.VBox([widgets.HBox(buttons), hint_area, confirm_area, solution_area])
 
 
 def quiz_widget(quiz: Quiz, root: Path) -> Any:

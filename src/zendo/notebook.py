@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from zendo._forkserver import ForkServer
     from zendo._results import ExerciseResult
 
-__all__ = ["NotebookView", "check", "hint", "progress", "quiz", "solution"]
+__all__ = ["NotebookView", "check", "hint", "hint_view", "progress", "quiz", "solution"]
 
 logger = logging.getLogger(__name__)
 
@@ -92,20 +93,40 @@ def check(exercise_id: str) -> NotebookView:
 
 
 def _check(exercise_id: str) -> NotebookView:
+    from zendo._errors import ZendoError
+    from zendo._freshness import edited_since_run
     from zendo._grade import grade_sources
-    from zendo._kernel import kernel_history, sources_from_history
+    from zendo._kernel import kernel_history, session_notebook, sources_from_history
     from zendo._limits import Limits
+    from zendo._notebook import SETUP_MARKER, Cell, read_cells
     from zendo._state import record_verdict
 
     course = _session.course
     exercise = course.exercise(exercise_id)
-    source = sources_from_history(kernel_history(), exercise_id)
+    history = kernel_history()
+    ran = [Cell(index=0, cell_type="code", source=entry) for entry in history]
+    notebook = session_notebook()
+    try:
+        saved = read_cells(notebook) if notebook is not None else []
+    except ZendoError:  # a notebook caught mid-save tells us nothing; grade what ran
+        saved = []
+    if any(cell.is_setup for cell in saved) and not any(cell.is_setup for cell in ran):
+        return _notice(
+            f"Run the {SETUP_MARKER} cell first",
+            f"This kernel has not run the '{SETUP_MARKER}' cell at the top of the notebook "
+            "(a restarted kernel forgets everything that ran). Run it, then the exercise "
+            f"cell of {exercise_id}, then this check.",
+        )
+    source = sources_from_history(history, exercise_id)
     if source is None:
         return _notice(
             f"Run the exercise cell of {exercise_id} first",
-            f"No cell starting with '# exercise: {exercise_id}' has run in this kernel yet. "
-            "Run that cell (Shift+Enter), then run this check again.",
+            f"No cell starting with '# exercise: {exercise_id}' has run in this kernel yet "
+            "(a restarted kernel forgets what ran). Run that cell (Shift+Enter), then run "
+            "this check again.",
         )
+    last_run = [cell.source for cell in ran if cell.exercise_id == exercise_id][-1]
+    stale = edited_since_run(exercise_id, last_run, notebook)
     started = time.monotonic()
     result = grade_sources(
         course, {exercise_id: source}, [exercise], Limits(), "notebook", launcher=_session.server
@@ -123,26 +144,66 @@ def _check(exercise_id: str) -> NotebookView:
         extra={
             "exercise": exercise_id,
             "status": exercise_result.status.value,
+            "edited_since_run": stale,
             "duration_seconds": round(time.monotonic() - started, 3),
         },
     )
-    return _result_view(course, exercise, exercise_result)
+    view = _result_view(course, exercise, exercise_result)
+    if stale:
+        title, body = (
+            "You changed this exercise cell since you last ran it",
+            "This verdict is for the code you ran before. Run the exercise cell "
+            "(Shift+Enter), then this check again, to grade what you see.",
+        )
+        text, html = _notice_parts(title, body)
+        view.text, view.html = f"{text}\n{view.text}", html + view.html
+    return view
 
 
 def _result_view(course: Course, exercise: Exercise, result: ExerciseResult) -> NotebookView:
     from zendo._results import Status
-    from zendo._widgets import check_widget
+    from zendo._widgets import check_controls
     from zendo.render.html import render_exercise_html
     from zendo.render.terminal import render_exercise_lines
 
     text = "\n".join(render_exercise_lines(result))
     html = render_exercise_html(result)
     passed = result.status is Status.PASS
-    return NotebookView(text, html, check_widget(html, exercise.id, passed), passed=passed)
+    return CheckView(text, html, check_controls(exercise.id, passed), passed=passed)
+
+
+@dataclass
+class CheckView(NotebookView):
+    """A verdict: a plain HTML output, then the hint and solution buttons as a widget.
+
+    Two outputs, not one widget, so that a saved and reopened notebook still shows the
+    verdict wherever it is opened (JupyterLab, GitHub, nbviewer), even without the widget
+    state; only the buttons need a live kernel.
+    """
+
+    def _ipython_display_(self) -> None:
+        from IPython import display as ipython_display
+
+        show: Callable[..., object] = ipython_display.display  # IPython ships no types
+        show({"text/plain": self.text, "text/html": self.html}, raw=True)
+        if self.widget is not None:
+            show(self.widget)
 
 
 def hint(exercise_id: str) -> NotebookView:
     """Show the next hint level for an exercise (each call goes one level deeper)."""
+    return hint_view(exercise_id, more=f"Run hint({exercise_id!r}) again for the next one.")
+
+
+@dataclass
+class HintView(NotebookView):
+    """A hint, and whether it was the last level."""
+
+    last_level: bool = False
+
+
+def hint_view(exercise_id: str, *, more: str) -> HintView:
+    """The next hint level; `more` says how to ask for the one after (a call or a button)."""
     from zendo._errors import ZendoError
     from zendo._state import next_hint_level, record_hint_level
 
@@ -150,14 +211,15 @@ def hint(exercise_id: str) -> NotebookView:
         course = _session.course
         exercise = course.exercise(exercise_id)
     except ZendoError as error:
-        return _notice("No hint", str(error))
-    level = min(next_hint_level(course.root, exercise_id), len(exercise.hint_levels))
+        return HintView(*_notice_parts("No hint", str(error)), last_level=True)
+    count = len(exercise.hint_levels)
+    level = min(next_hint_level(course.root, exercise_id), count)
     record_hint_level(course.root, exercise_id, level)
-    title = f"Hint {level} of {len(exercise.hint_levels)} for {exercise_id}"
+    title = f"Hint {level} of {count} for {exercise_id}"
     body = exercise.hint_levels[level - 1]
-    if level < len(exercise.hint_levels):
-        body += f"\n(Run hint({exercise_id!r}) again for the next one.)"
-    return _notice(title, body)
+    if level < count:
+        body += f"\n({more})"
+    return HintView(*_notice_parts(title, body), last_level=level >= count)
 
 
 def solution(exercise_id: str, *, reveal: bool = False) -> NotebookView:
@@ -235,9 +297,13 @@ def progress() -> NotebookView:
 
 
 def _notice(title: str, body: str, *, code_block: bool = False) -> NotebookView:
+    return NotebookView(*_notice_parts(title, body, code_block=code_block))
+
+
+def _notice_parts(title: str, body: str, *, code_block: bool = False) -> tuple[str, str]:
     from zendo.render.html import render_note_html
 
-    return NotebookView(f"{title}\n{body}", render_note_html(title, body, code=code_block))
+    return f"{title}\n{body}", render_note_html(title, body, code=code_block)
 
 
 def _reset_session_for_tests(root: Path | None = None) -> None:
@@ -250,3 +316,16 @@ def _reset_session_for_tests(root: Path | None = None) -> None:
         from zendo._course import load_course
 
         _session._course = load_course(root)
+
+
+def _start_run_clock() -> None:
+    """In a kernel, note when exercise cells run, so an edited-but-not-rerun cell is noticed."""
+    import sys
+
+    if "IPython" in sys.modules:
+        from zendo._freshness import start_run_clock
+
+        start_run_clock()
+
+
+_start_run_clock()
