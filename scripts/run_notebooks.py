@@ -31,8 +31,14 @@ def clean(notebook: dict[str, object]) -> dict[str, object]:
     cells = notebook.get("cells")
     for cell in cells if isinstance(cells, list) else []:
         cell.get("metadata", {}).pop("execution", None)
+        kept = []
         for output in cell.get("outputs", []):
-            output.get("data", {}).pop(WIDGET_VIEW, None)
+            data = output.get("data", {})
+            if data.pop(WIDGET_VIEW, None) is not None and set(data) <= {"text/plain"}:
+                continue  # a widget alone (check buttons): its text is only a repr
+            kept.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = kept
     return notebook
 
 
