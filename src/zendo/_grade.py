@@ -173,6 +173,12 @@ def _exercise_result(course: Course, exercise: Exercise, run: ChildRun) -> Exerc
         # crash, os._exit, a timeout) can never pass by what it left out.
         status = Status.TIMEOUT if run.fate is Fate.TIMEOUT else Status.ERROR
         message = run.detail or "Some checks did not run."
+        stopped = [test for test in tests if test.status is Status.TIMEOUT]
+        if status is Status.TIMEOUT and stopped:
+            # One limit per verdict: this exercise's code already ran past its own limit
+            # (the same slow code then used up the whole run's time), so the rest of its
+            # checks say that limit too, not the whole run's.
+            message = stopped[0].message
         tests.append(
             TestResult(
                 name="(unfinished)",

@@ -100,4 +100,7 @@ PORTABLE = Platform(
 
 
 def _importable(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
