@@ -9,6 +9,7 @@ modules, and the cgroup a failed run must not leave behind.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -24,6 +25,7 @@ import tests.test_course as course_proofs
 from tests.conftest import REPO, NotebookMaker
 from zendo._course import Course
 from zendo._extract import ExerciseSource
+from zendo._forkserver import ForkServer
 from zendo._grade import grade_notebook
 from zendo._limits import Limits
 from zendo._platform import PORTABLE, Platform
@@ -118,6 +120,55 @@ def test_money_wrong_answer_is_caught_on_the_portable_path(
 ) -> None:
     course_proofs.test_known_wrong_answer_is_caught_by_its_test_with_its_hint(wrong, tmp_path)
     assert_ran_portably(portable)
+
+
+# -- the notebook's and the batch's launcher -------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_warm_launcher_spawns_a_child_per_check_where_it_cannot_fork(
+    fixture_course: Course, make_notebook: NotebookMaker
+) -> None:
+    server = ForkServer(PORTABLE)
+    loop = make_notebook({"demo.greet": GREET + "def greet(name):\n    while True:\n        pass"})
+    try:
+        solution = fixture_course.root / "solutions" / "01_demo.ipynb"
+        passed = grade_notebook(
+            fixture_course, solution, fixture_course.exercises, Limits(), server
+        )
+        [stuck] = grade_notebook(
+            fixture_course, loop, [fixture_course.exercise("demo.greet")], Limits(), server
+        ).exercises
+    finally:
+        server.close()
+    assert passed.status is Status.PASS
+    assert stuck.status is Status.TIMEOUT
+    assert server.startup_seconds is None, "a warm server was started without fork"
+
+
+@pytest.mark.slow
+def test_the_warm_server_grades_without_proc_namespaces_or_cgroups(
+    fixture_course: Course, make_notebook: NotebookMaker
+) -> None:
+    # What macOS offers: fork, rlimits, sessions and SIGALRM, but no /proc to count
+    # processes, no namespaces, no cgroups.
+    like_macos = dataclasses.replace(Platform.detect(), proc=False, namespaces=False, cgroups=False)
+    server = ForkServer(like_macos)
+    loop = make_notebook({"demo.greet": GREET + "def greet(name):\n    while True:\n        pass"})
+    try:
+        solution = fixture_course.root / "solutions" / "01_demo.ipynb"
+        passed = grade_notebook(
+            fixture_course, solution, fixture_course.exercises, Limits(), server
+        )
+        [stuck] = grade_notebook(
+            fixture_course, loop, [fixture_course.exercise("demo.greet")], Limits(), server
+        ).exercises
+    finally:
+        server.close()
+    assert passed.status is Status.PASS
+    assert stuck.status is Status.TIMEOUT
+    assert "still running after 3 seconds" in stuck.tests[0].message
+    assert server.startup_seconds is not None, "no warm server was started"
 
 
 # -- time limits -------------------------------------------------------------------------

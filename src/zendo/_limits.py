@@ -12,11 +12,13 @@ class Limits(BaseModel):
         Limits(timeout_seconds=10, memory_mb=1024, max_output_chars=10_000)
 
     `timeout_seconds` bounds the whole child process: past it, the process group is
-    killed and every exercise still running gets a `timeout` result. Each test also has a
-    soft limit (its exercise's `timeout_seconds`), so one endless loop costs one test,
-    not the whole run. `memory_mb` caps the child's address space; `max_output_chars`
-    caps what the learner's prints may add to a message; `max_file_mb` caps any file the
-    child writes.
+    killed (the child alone on Windows) and every exercise still running gets a `timeout`
+    result. Each test also has a soft limit (its exercise's `timeout_seconds`), so one
+    endless loop costs one test, not the whole run. `memory_mb` caps the child's address
+    space; `max_output_chars` caps what the learner's prints may add to a message;
+    `max_file_mb` caps any file the child writes; `max_processes` caps its processes.
+    The memory, file and process caps apply only where the system has them (see the
+    README's Platforms table).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

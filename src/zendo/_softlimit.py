@@ -15,7 +15,8 @@ import signal
 import threading
 from types import FrameType
 
-_use_alarm = True
+# The child sets this from the job (`configure`); until then, whatever the system has.
+_use_alarm = hasattr(signal, "SIGALRM") and hasattr(signal, "setitimer")
 _lock = threading.Lock()
 # The watchdog's arming: a fresh token per limit; `_fired` is the token it interrupted.
 _armed: object | None = None
