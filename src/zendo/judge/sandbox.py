@@ -176,20 +176,26 @@ class Sandbox:
         answer_read, answer_write = os.pipe()
         output = (self._folder / "output.txt").open("wb")
         observer_args = ["--in", str(request_read), "--out", str(answer_write)]
-        for site in self.interpreter.site_dirs:
-            observer_args += ["--path", str(site)]
         python = [str(self.interpreter.executable), "-S", "-s", "-P", "-B", "-c", _BOOTSTRAP]
+        passed = [request_read, answer_write]
         if self.isolation is Isolation.BUBBLEWRAP:
             self._cgroup = _make_cgroup(self.limits.max_processes)
-            command = [
-                *self._bwrap_args(submission),
-                *python,
-                SANDBOX_OBSERVER_ROOT,
-                *observer_args,
-            ]
+            # bubblewrap reads its options from a file descriptor, so the host paths of
+            # its binds never appear in a command line the sandbox can read (its init
+            # process, pid 1 inside, keeps bubblewrap's argv).
+            options = self._folder / "bwrap-options"
+            options.write_bytes(b"\0".join(a.encode() for a in self._bwrap_args(submission)))
+            options_fd = os.open(options, os.O_RDONLY)
+            passed.append(options_fd)
+            for number, _site in enumerate(self.interpreter.site_dirs):
+                observer_args += ["--path", f"{SANDBOX_OBSERVER_ROOT}/site-{number}"]
+            command = ["bwrap", "--args", str(options_fd), *python, SANDBOX_OBSERVER_ROOT]
+            command += observer_args
             cwd = None
             env = {"PATH": "/usr/bin:/bin"}
         else:
+            for site in self.interpreter.site_dirs:
+                observer_args += ["--path", str(site)]
             command = [*python, str(OBSERVER_DIR.parent), *observer_args]
             cwd = str(work)
             env = _plain_environment(work)
@@ -201,14 +207,14 @@ class Sandbox:
                 stderr=output,
                 cwd=cwd,
                 env=env,
-                pass_fds=(request_read, answer_write),
+                pass_fds=passed,
                 start_new_session=True,
                 preexec_fn=_limiter(self.limits, self._cgroup),
             )
         finally:
             output.close()
-            os.close(request_read)
-            os.close(answer_write)
+            for fd in passed:
+                os.close(fd)
         self._to_observer = request_write
         self._from_observer = answer_read
         os.set_blocking(request_write, False)
@@ -216,7 +222,7 @@ class Sandbox:
 
     def _bwrap_args(self, submission: Path) -> list[str]:
         args = [
-            "bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
+            "--unshare-all", "--unshare-user", "--disable-userns",
             "--die-with-parent", "--new-session", "--clearenv",
             "--setenv", "HOME", SANDBOX_TMP, "--setenv", "TMPDIR", SANDBOX_TMP,
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "LANG", "C.UTF-8",
@@ -229,9 +235,11 @@ class Sandbox:
                 args += ["--symlink", os.readlink(top), top]
             elif os.path.isdir(top):
                 args += ["--ro-bind", top, top]
-        for path in (self.interpreter.prefix, *self.interpreter.site_dirs):
-            if not str(path).startswith("/usr/"):
-                args += ["--ro-bind", str(path), str(path)]
+        prefix = str(self.interpreter.prefix)
+        if not prefix.startswith("/usr/"):
+            args += ["--ro-bind", prefix, prefix]  # Python finds its stdlib by its own path
+        for number, site in enumerate(self.interpreter.site_dirs):
+            args += ["--ro-bind", str(site), f"{SANDBOX_OBSERVER_ROOT}/site-{number}"]
         executable = str(self.interpreter.executable)
         if not executable.startswith(("/usr/", str(self.interpreter.prefix))):
             args += ["--ro-bind", executable, executable]
@@ -312,6 +320,10 @@ class Sandbox:
         raise SandboxTimeout("The learner's code did not finish within its time limit.")
 
     def _died(self) -> None:
+        if self.process is not None:
+            # The pipe closed: give bubblewrap a moment to pass on the observer's exit code.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=0.5)
         code = self.kill()
         raise SandboxDied(_describe_exit(code))
 

@@ -186,8 +186,13 @@ def describe_exception(error: BaseException) -> dict[str, Any]:
     return data
 
 
-def _confine_self() -> None:
+def _confine_self(keep: tuple[int, int]) -> None:
     """What the observer does to itself before learner code loads."""
+    # Nothing inherited stays open but the two protocol pipes and the output files.
+    low, high = sorted(keep)
+    os.closerange(3, low)
+    os.closerange(low + 1, high)
+    os.closerange(high + 1, 4096)
     # A write past the file-size cap fails with an error instead of killing the process.
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -229,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--path", action="append", default=[])
     options = parser.parse_args(argv)
     sys.path.extend(options.path)
-    _confine_self()
+    _confine_self((options.read_fd, options.write_fd))
     serve(options.read_fd, options.write_fd)
     sys.stdout.flush()
     os._exit(0)  # skip atexit handlers and finalizers learner code registered
