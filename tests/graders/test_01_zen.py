@@ -34,12 +34,12 @@ from zendo.grading import (
     Finding,
     attempt,
     cell_source,
-    cell_start,
     exercise,
     expect,
     fail,
     run_ruff,
     show,
+    where_in_cell,
 )
 
 TITLE = "The Zen of Python, by Tim Peters"
@@ -96,14 +96,9 @@ def ruff_findings(
 
 def explain(finding: Finding, submission_path: Path, exercise_id: str) -> str:
     """One finding for a learner: where, the rule code, what it means, and the line."""
-    start = cell_start(submission_path, exercise_id)
     lines = submission_path.read_text(encoding="utf-8").splitlines()
     code_line = lines[finding.line - 1].strip() if 0 < finding.line <= len(lines) else ""
-    where = (
-        f"line {finding.line - start + 1} of your exercise cell"
-        if finding.line >= start
-        else "a '# setup' cell"
-    )
+    where = where_in_cell(submission_path, exercise_id, finding.line)
     meaning = RULE_MEANINGS.get(finding.code, finding.message)
     return f"on {where} (`{code_line}`): {finding.code}, {meaning}. Ruff says: {finding.message}"
 

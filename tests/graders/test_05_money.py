@@ -29,7 +29,17 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zendo.grading import Finding, ToolRun, attempt, exercise, expect, fail, run_mypy, show
+from zendo.grading import (
+    Finding,
+    ToolRun,
+    attempt,
+    exercise,
+    expect,
+    fail,
+    run_mypy,
+    show,
+    where_in_cell,
+)
 
 CENT = Decimal("0.01")
 MODES = {"half_up": ROUND_HALF_UP, "bankers": ROUND_HALF_EVEN}
@@ -83,8 +93,32 @@ def shares_call(name: str, total: int, argument: object) -> str:
 # ---------------------------------------------------------------------------------------
 
 
+# Just below a tie, but as a float it lands just above it (0.16500000000000000777...):
+# any rounding of the float gives 0.17, every decimal half-rounding 0.16.
+FLOAT_PROBE = Decimal("0.16499999999999999999")
+
+
+def rounds_a_float(submission: ModuleType, mode: str) -> bool:
+    """Whether round_money rounds a float inside: the one answer only a float gives."""
+    outcome = attempt(lambda: submission.round_money(FLOAT_PROBE, mode))
+    return outcome.error is None and outcome.value == Decimal("0.17")
+
+
+def float_evidence(mode: str) -> str:
+    return (
+        f"round_money(Decimal('{FLOAT_PROBE}'), {mode!r}) returns 0.17, not 0.16, which "
+        f"only happens after a detour through float: it stores that amount as "
+        f"{Decimal(float(FLOAT_PROBE))}."
+    )
+
+
 def check_rounding(submission: ModuleType, amount: Decimal, mode: str) -> None:
-    """round_money(amount, mode) must equal amount quantized to cents in that mode."""
+    """round_money(amount, mode) must equal amount quantized to cents in that mode.
+
+    The float hint is given only on evidence that the learner's code rounds a float
+    (FLOAT_PROBE); a rounding mode that happens to give the float's answer gets the
+    rounding-mode hints instead.
+    """
     shown = f"round_money(Decimal({str(amount)!r}), {mode!r})"
     expected = amount.quantize(CENT, rounding=MODES[mode])
     got = submission.round_money(amount, mode)
@@ -94,15 +128,17 @@ def check_rounding(submission: ModuleType, amount: Decimal, mode: str) -> None:
         hint="binary_float",
     )
     if got == expected:
-        expect(
-            got.as_tuple().exponent == -2,
+        if got.as_tuple().exponent == -2:
+            return
+        message = (
             f"{shown} returned {got!r}; expected {expected!r}: the same value, but an "
-            "amount in cents has exactly two decimal places.",
-            hint="cents_exponent",
+            "amount in cents has exactly two decimal places."
         )
-        return
+        if rounds_a_float(submission, mode):
+            fail(f"{message} Also, {float_evidence(mode)}", hint="binary_float")
+        fail(message, hint="cents_exponent")
     via_float = Decimal(float(amount)).quantize(CENT, rounding=MODES[mode])
-    if got == via_float:
+    if got == via_float and rounds_a_float(submission, mode):
         fail(
             f"{shown} returned {got!r}; expected {expected!r}. {got} is the answer after a "
             f"detour through float, which stores {amount} as {Decimal(float(amount))}.",
@@ -276,7 +312,8 @@ def test_split_fixed_cases(submission: ModuleType) -> None:
 @given(total=st.integers(-(10**6), 10**6), count=st.integers(1, 50))
 def test_split_keeps_every_unit(submission: ModuleType, total: int, count: int) -> None:
     shown = f"split({total}, {count})"
-    check_shares(shown, submission.split(total, count), total, count, hint="lost_cent")
+    hint = "negative_totals" if total < 0 else "lost_cent"
+    check_shares(shown, submission.split(total, count), total, count, hint=hint)
 
 
 @exercise("money.split", title="Shares differ by at most one unit")
@@ -399,7 +436,8 @@ ratio_lists = st.lists(st.integers(1, 100), min_size=1, max_size=8)
 def test_allocate_keeps_every_unit(submission: ModuleType, total: int, ratios: list[int]) -> None:
     shown = shares_call("allocate", total, ratios)
     got = submission.allocate(total, list(ratios))
-    check_shares(shown, got, total, len(ratios), hint="lost_cent")
+    hint = "negative_totals" if total < 0 else "lost_cent"
+    check_shares(shown, got, total, len(ratios), hint=hint)
 
 
 @exercise("money.allocate", title="Each share is within a unit of its exact part")
@@ -595,13 +633,15 @@ def test_money_is_immutable(submission: ModuleType) -> None:
     )
     same_price = money(submission, "12.340", "EUR")
     lookup = attempt(lambda: {price: "coffee"}.get(same_price))
-    expect(
-        lookup.error is None and lookup.value == "coffee",
+    message = (
         "{Money.of('12.34', 'EUR'): 'coffee'}.get(Money.of('12.340', 'EUR')) "
         f"{lookup.describe()}; expected 'coffee': equal values must hash alike so they "
-        "can be dict keys.",
-        hint="frozen_value_object",
+        "can be dict keys."
     )
+    if not (lookup.error is None and lookup.value == "coffee"):
+        if attempt(lambda: price == same_price).value is not True:
+            fail(f"{message} But the two do not even compare equal.", hint="value_equality")
+        fail(message, hint="frozen_value_object")
 
 
 @exercise("money.value_object", title="Equal amounts compare equal")
@@ -620,12 +660,20 @@ def test_money_equality_is_by_value(submission: ModuleType) -> None:
         )
 
 
+def looks_equal(got: object, expected: object) -> bool:
+    """Whether two values print alike though == says they differ (an __eq__ problem)."""
+    return got != expected and show(got) == show(expected)
+
+
 def check_result(shown: str, got: object, expected: object) -> None:
-    expect(
-        got == expected,
-        f"{shown} returned {show(got)}; expected {show(expected)}.",
-        hint="money_arithmetic",
-    )
+    message = f"{shown} returned {show(got)}; expected {show(expected)}."
+    if looks_equal(got, expected):
+        fail(
+            f"{message} They print alike, but == says they differ: Money must compare "
+            "by its values.",
+            hint="value_equality",
+        )
+    expect(got == expected, message, hint="money_arithmetic")
 
 
 @exercise("money.value_object", title="Adds and subtracts in one currency")
@@ -738,6 +786,12 @@ def test_money_allocates(submission: ModuleType) -> None:
             and sum(units) == sum(share.minor for share in wanted[0])
         )
         message = f"{shown} returned {show(got)}; expected {show(wanted[0])}."
+        if looks_equal(got, wanted[0]):
+            fail(
+                f"{message} They print alike, but == says they differ: Money must compare "
+                "by its values.",
+                hint="value_equality",
+            )
         if kept:
             fail(message, hint="follow_the_ratios")
         fail(message, hint="lost_cent")
@@ -804,6 +858,14 @@ CLIENT_REJECTED = [
     ),
 ]
 
+# What to look at when mypy accepts a line it must reject, by concern: an assignment to
+# a field calls no method, so its advice is about the class.
+CLIENT_ADVICE = {
+    "operand": "Check how the operator methods annotate their operand.",
+    "float": "Check the annotations of the method it calls.",
+    "frozen": "A type checker refuses the assignment only when the class says it is frozen.",
+}
+
 CLIENT_SOURCE = (
     CLIENT_ACCEPTED
     + "\n# Mistakes the type checker must catch before the code runs.\n"
@@ -811,34 +873,25 @@ CLIENT_SOURCE = (
 )
 CLIENT_LINES = CLIENT_SOURCE.splitlines()
 
-mypy_runs: dict[Path, tuple[ToolRun, int]] = {}
+mypy_runs: dict[Path, ToolRun] = {}
 
 
-def mypy_money(submission_path: Path) -> tuple[ToolRun, int]:
+def mypy_money(submission_path: Path) -> ToolRun:
     """One mypy run over the learner's file and the client, cached per submission.
 
-    Returns the run and the line of the learner file where the exercise cell starts,
-    so findings can be told by cell line.
+    The learner's file is a copy of the submission, line for line, so its findings'
+    lines are submission lines (see `where`).
     """
     key = submission_path.resolve()
     if key not in mypy_runs:
-        source = submission_path.read_text(encoding="utf-8")
         workdir = submission_path.parent / "mypy_money"
         workdir.mkdir(exist_ok=True)
         learner = workdir / f"{LEARNER_MODULE}.py"
         client = workdir / "client_money.py"
-        learner.write_text(source, encoding="utf-8")
+        learner.write_text(submission_path.read_text(encoding="utf-8"), encoding="utf-8")
         client.write_text(CLIENT_SOURCE, encoding="utf-8")
-        marker = next(
-            (
-                number
-                for number, line in enumerate(source.splitlines(), start=1)
-                if line.strip() == "# exercise: money.value_object"
-            ),
-            1,
-        )
-        mypy_runs[key] = (run_mypy([learner, client], cwd=workdir), marker)
-    run, marker = mypy_runs[key]
+        mypy_runs[key] = run_mypy([learner, client], cwd=workdir)
+    run = mypy_runs[key]
     # A tool that failed without a finding (a crash, a timeout) must never read as a pass.
     expect(
         run.exit_code == 0 or run.findings,
@@ -846,13 +899,12 @@ def mypy_money(submission_path: Path) -> tuple[ToolRun, int]:
         "no error message); run `python -m mypy --strict` on your code to see why.",
         hint="mypy_strict",
     )
-    return run, marker
+    return run
 
 
-def where(finding: Finding, marker: int) -> str:
-    if finding.line < marker:
-        return f"the setup cell (line {finding.line} of the file)"
-    return f"line {finding.line - marker + 1} of the exercise cell"
+def where(finding: Finding, submission_path: Path) -> str:
+    # mypy checked a copy of the submission file, line for line.
+    return where_in_cell(submission_path, "money.value_object", finding.line)
 
 
 def in_file(findings: Sequence[Finding], name: str) -> list[Finding]:
@@ -862,7 +914,7 @@ def in_file(findings: Sequence[Finding], name: str) -> list[Finding]:
 @exercise("money.value_object", title="`mypy --strict` accepts your cell")
 def test_money_passes_mypy_strict(submission: ModuleType, submission_path: Path) -> None:
     money(submission, "12.34", "EUR")  # an untouched starter is not done, however well typed
-    run, marker = mypy_money(submission_path)
+    run = mypy_money(submission_path)
     findings = in_file(run.findings, f"{LEARNER_MODULE}.py")
     if not findings:
         return
@@ -870,7 +922,7 @@ def test_money_passes_mypy_strict(submission: ModuleType, submission_path: Path)
     first = (about_self or findings)[0]
     more = len(findings) - 1
     message = (
-        f"mypy --strict rejects your cell: {where(first, marker)}: {first.message} "
+        f"mypy --strict rejects your cell: {where(first, submission_path)}: {first.message} "
         f"[{first.code}]" + (f" (and {more} more)" if more else "") + "."
     )
     if about_self:
@@ -881,7 +933,7 @@ def test_money_passes_mypy_strict(submission: ModuleType, submission_path: Path)
 @exercise("money.value_object", title="Code that uses your Money type-checks as it should")
 def test_money_client_type_checks(submission: ModuleType, submission_path: Path) -> None:
     money(submission, "12.34", "EUR")  # an untouched starter is not done, however well typed
-    run, _ = mypy_money(submission_path)
+    run = mypy_money(submission_path)
     findings = in_file(run.findings, "client_money.py")
     rejected = {
         CLIENT_LINES.index(line) + 1: (line.split("  #")[0], concern, why)
@@ -891,15 +943,18 @@ def test_money_client_type_checks(submission: ModuleType, submission_path: Path)
         source = CLIENT_LINES[finding.line - 1].split("  #")[0] if finding.line else ""
         if finding.line in rejected and finding.code == "unused-ignore":
             code, concern, why = rejected[finding.line]
-            message = (
-                f"In code that uses your Money, `{code}`: {why}. Check the annotations "
-                "of the method it calls."
-            )
+            message = f"In code that uses your Money, `{code}`: {why}. {CLIENT_ADVICE[concern]}"
             if concern == "operand":
                 fail(message, hint="annotate_other_money")
             if concern == "float":
                 fail(message, hint="reject_float")
             fail(message, hint="frozen_value_object")
+        if finding.code == "attr-defined" and "CurrencyMismatchError" in finding.message:
+            fail(
+                f"In code that uses your Money as the exercise describes, mypy rejects "
+                f"`{source}`: {finding.message} [{finding.code}].",
+                hint="mismatch_error",
+            )
         fail(
             f"In code that uses your Money as the exercise describes, mypy rejects "
             f"`{source}`: {finding.message} [{finding.code}].",
