@@ -232,3 +232,76 @@ def test_without_the_notebook_file_the_cell_is_named_by_its_exercise(
         message = first_message(result.exercises)
         assert expected in message
         assert not re.search(r"\bcell \d", message), message
+
+
+# -- the hint that belongs to the failure shown ---------------------------------------------
+
+
+def grade_wrong_answer(course: Course, name: str, folder: Path) -> ExerciseResult:
+    path = REPO / "tests" / "graders" / "wrong" / name
+    exercise = course.exercise(path.parent.name)
+    notebook = replace_cells(
+        course.root / "solutions" / "05_money.ipynb",
+        {exercise.id: path.read_text(encoding="utf-8")},
+        folder / "wrong.ipynb",
+    )
+    [result] = grade_notebook(course, notebook, [exercise], Limits()).exercises
+    return result
+
+
+def failed(result: ExerciseResult) -> list[tuple[str, str | None, str]]:
+    return [(t.name, t.hint_id, t.message) for t in result.tests if t.status is not Status.PASS]
+
+
+@pytest.mark.slow
+def test_a_float_detour_gets_the_float_hint_and_a_rounding_mode_does_not(
+    money_course: Course, tmp_path: Path
+) -> None:
+    # round(float(amount), 2) loses the two places first: that is still the float's fault.
+    detour = grade_wrong_answer(money_course, "money.round_money/round_builtin_float.py", tmp_path)
+    problem = detour.first_problem
+    assert problem is not None
+    assert problem.hint_id == "binary_float", problem.message
+    assert "only happens after a detour through float" in problem.message
+    # ROUND_HALF_DOWN gives the float's answer on 2.675, but it never touched a float.
+    half_down = grade_wrong_answer(
+        money_course, "money.round_money/bankers_is_half_down.py", tmp_path
+    )
+    for _, hint_id, message in failed(half_down):
+        assert hint_id == "rounding_mode", message
+        assert "float" not in message
+
+
+@pytest.mark.slow
+def test_a_frozen_field_is_not_told_about_the_method_it_calls(
+    money_course: Course, tmp_path: Path
+) -> None:
+    result = grade_wrong_answer(money_course, "money.value_object/not_frozen.py", tmp_path)
+    client = [f for f in failed(result) if f[0] == "test_money_client_type_checks"]
+    assert client, failed(result)
+    _, hint_id, message = client[0]
+    assert hint_id == "frozen_value_object"
+    assert "price.minor = 5" in message
+    assert "method" not in message
+    assert "frozen" in message
+
+
+@pytest.mark.slow
+def test_identity_equality_is_named_as_such_wherever_it_shows(
+    money_course: Course, tmp_path: Path
+) -> None:
+    result = grade_wrong_answer(money_course, "money.value_object/identity_equality.py", tmp_path)
+    assert len(failed(result)) >= 4
+    assert {hint_id for _, hint_id, _ in failed(result)} == {"value_equality"}
+    # One cause, said once.
+    assert render_exercise_html(result).count("<li>✗") == 1
+
+
+def test_a_refund_that_loses_units_gets_the_refund_hint(
+    money_course: Course, tmp_path: Path
+) -> None:
+    result = grade_wrong_answer(money_course, "money.split/truncating_division.py", tmp_path)
+    assert [(name, hint_id) for name, hint_id, _ in failed(result)] == [
+        ("test_split_keeps_every_unit", "negative_totals"),
+        ("test_split_handles_refunds", "negative_totals"),
+    ]
