@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,19 @@ def test_a_refund_that_loses_units_gets_the_refund_hint(
         ("test_split_keeps_every_unit", "negative_totals"),
         ("test_split_handles_refunds", "negative_totals"),
     ]
+
+
+def test_junit_failures_read_like_the_terminal(runner: CliRunner, course_root: Path) -> None:
+    notebook = course_root / "exercises" / "01_demo.ipynb"
+    result = runner.invoke(
+        cli, ["--course", str(course_root), "grade", str(notebook), "--format", "junit"]
+    )
+    assert result.exit_code == 1
+    suites = ET.fromstring(result.output.split("\n", 1)[1])  # noqa: S314 - our own output
+    bodies = [failure.text or "" for failure in suites.iter("failure")]
+    assert bodies
+    for body in bodies:
+        first, message = body.split("\n")[:2]
+        assert first.startswith("Did not pass: ")
+        assert "test_" not in first
+        assert message.strip()

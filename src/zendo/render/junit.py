@@ -41,7 +41,9 @@ def render_junit(report: Report) -> str:
                 if test.status is Status.PASS:
                     continue
                 tag = "failure" if test.status is Status.FAIL else "error"
-                body = test.message + (f"\nHint: {test.hint}" if test.hint else "")
+                # The same words as the terminal: the check's title, the message, the hint.
+                body = f"Did not pass: {test.learner_title}\n{test.message}"
+                body += f"\nHint: {test.hint}" if test.hint else ""
                 element = ET.SubElement(case, tag, message=test.message, type=test.status.value)
                 element.text = body
     ET.indent(root)
