@@ -17,7 +17,7 @@ from zendo._course import Course, load_course
 from zendo._grade import grade_notebook, grade_sources
 from zendo._kernel import sources_from_history
 from zendo._limits import Limits
-from zendo._results import ExerciseResult, Status
+from zendo._results import ExerciseResult, Status, TestResult
 from zendo.cli import cli
 from zendo.render.html import render_exercise_html
 from zendo.render.terminal import render_exercise_lines
@@ -322,3 +322,30 @@ def test_junit_failures_read_like_the_terminal(runner: CliRunner, course_root: P
         assert first.startswith("Did not pass: ")
         assert "test_" not in first
         assert message.strip()
+
+
+def test_causes_group_by_hint_or_else_by_message_and_the_help_line_is_the_callers() -> None:
+    def check(title: str, message: str, hint_id: str | None = None) -> TestResult:
+        return TestResult(
+            name=f"test_{title}", title=title, status=Status.FAIL, message=message,
+            hint=f"Hint text of {hint_id}." if hint_id else None, hint_id=hint_id,
+        )  # fmt: skip
+
+    result = ExerciseResult(
+        id="demo.add", title="Add", status=Status.FAIL, points=0, max_points=2,
+        tests=[
+            check("A", "add(1, 2) returned 4.", "plus"),
+            check("B", "add(5, 5) returned 11.", "plus"),
+            check("C", "ValueError while checking your code."),
+            check("D", "TypeError while checking your code."),
+            TestResult(name="test_E", title="E", status=Status.PASS),
+        ],
+    )  # fmt: skip
+    text = "\n".join(render_exercise_lines(result, more_help="More help: click Next hint."))
+    html = render_exercise_html(result)
+    assert html.count("<li>✗") == 3
+    assert html.count("Hint text of plus.") == 1
+    assert "2 checks did not pass, for the same reason:" in text
+    assert "(2 more checks did not pass for other reasons; fix this one first.)" in text
+    assert text.endswith("          More help: click Next hint.")
+    assert "✓ 1 passed: E." in html

@@ -42,8 +42,14 @@ def _render_submission(submission: SubmissionResult, color: bool) -> str:
     return "\n".join(lines)
 
 
-def render_exercise_lines(exercise: ExerciseResult, color: bool = False) -> list[str]:
-    """The lines that report one exercise to a learner."""
+def render_exercise_lines(
+    exercise: ExerciseResult, color: bool = False, *, more_help: str | None = None
+) -> list[str]:
+    """The lines that report one exercise to a learner.
+
+    The last line says where more help is: `zendo hint ID` in a terminal; the notebook
+    passes its own `more_help` (its Next hint button).
+    """
     label, colour = _MARKS[exercise.status]
     mark = click.style(f"{label:<7}", fg=colour, bold=True) if color else f"{label:<7}"
     lines = [
@@ -72,7 +78,7 @@ def render_exercise_lines(exercise: ExerciseResult, color: bool = False) -> list
             )
     elif exercise.message:
         lines.append(_wrap(exercise.message, indent))
-    lines.append(f"{indent}More help: zendo hint {exercise.id}")
+    lines.append(indent + (more_help or f"More help: zendo hint {exercise.id}"))
     return lines
 
 
