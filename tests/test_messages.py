@@ -349,3 +349,36 @@ def test_causes_group_by_hint_or_else_by_message_and_the_help_line_is_the_caller
     assert "(2 more checks did not pass for other reasons; fix this one first.)" in text
     assert text.endswith("          More help: click Next hint.")
     assert "✓ 1 passed: E." in html
+
+
+@pytest.mark.slow
+def test_check_in_a_kernel_names_the_cell_by_its_place_in_the_notebook(
+    fixture_course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    folder = fixture_course.root / "exercises"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Demo"),
+        nbformat.v4.new_code_cell("# setup\nfrom zendo.notebook import check"),
+        nbformat.v4.new_markdown_cell("Some text."),
+        nbformat.v4.new_code_cell(HELPER),
+        nbformat.v4.new_markdown_cell("Now the exercise."),
+        nbformat.v4.new_code_cell(RAISING_ADD),
+        nbformat.v4.new_code_cell("check('demo.add')"),
+    ]
+    path = folder / "positions.ipynb"
+    path.write_text(nbformat.writes(notebook), encoding="utf-8")
+    # What JupyterLab tells the kernel it starts for a notebook; the kernel inherits it.
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    client = NotebookClient(
+        notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()
+    verdict = "".join(
+        output["data"]["text/plain"] for output in notebook.cells[-1].outputs if "data" in output
+    )
+    assert notebook.cells[5].execution_count == 3  # the count is not the position
+    assert "It was raised at line 3 of cell 6, your demo.add cell." in " ".join(verdict.split())
