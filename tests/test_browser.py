@@ -1,26 +1,31 @@
-"""A learner's session in a real JupyterLab, driven in Debian's Chromium with Playwright.
+"""A learner's session in a real JupyterLab, started by `make lab`, in Debian's Chromium.
 
-The course is copied to a temporary folder, JupyterLab is started on loopback, and the
-test works as a person would: open the money exercises, write a wrong answer, run it and
-its check cell, read the failure and its hint, fix it, see the pass; answer a quiz
-question in the lesson; see progress move. Screenshots of failures go to test-output/.
+The course is copied to a temporary folder and JupyterLab is started there exactly as
+the README tells a learner: `make lab`, with only extra options (no browser, a free port,
+no token, the test's own settings and workspace folders). The tests then work as a person
+would: open the URL that `make lab` printed, find the exercises from the file browser,
+fail and pass a check with a hint in between, save, reload the page and still see the
+verdict, run `zendo progress` in JupyterLab's terminal, and answer a quiz. Screenshots go
+to test-output/: on failure, and of the reloaded notebook, which a reviewer can open.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from tests.conftest import FAILED, REPO
 from zendo._course import load_course
@@ -34,6 +39,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# The visible notebook only: other open tabs keep their (hidden) cells in the page.
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+CURRENT_TAB = '.lm-TabBar-tab.jp-mod-current[data-type="document-title"]'
+WIDGET_ERROR = "Error displaying widget"
+WRONG_GREET = """# exercise: welcome.greet
+def greet(name: str) -> str:
+    return "Hello " + name
+"""
+RIGHT_GREET = """# exercise: welcome.greet
+def greet(name: str) -> str:
+    cleaned = name.strip()
+    if not cleaned:
+        raise ValueError("a greeting needs a name")
+    return f"Hello, {cleaned}!"
+"""
 WRONG_SPLIT = """# exercise: money.split
 def split(total_minor: int, n: int) -> list[int]:
     return [round(total_minor / n)] * n
@@ -45,6 +65,9 @@ def split(total_minor: int, n: int) -> list[int]:
     base, remainder = divmod(total_minor, n)
     return [base + 1] * remainder + [base] * (n - remainder)
 """
+# What a fresh clone holds that `make lab` needs; the environment is the repository's.
+COPIED = ("Makefile", "pyproject.toml", "lab", "scripts", "course", "notebooks", "exercises",
+          "solutions", "tests/graders")  # fmt: skip
 
 
 def _free_port() -> int:
@@ -53,63 +76,87 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Lab:
+    """A JupyterLab started by `make lab`, and the URL it printed for the learner."""
+
+    base: str
+    printed_url: str
+    root: Path
+
+
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
     root = tmp_path / "course"
-    for folder in ("course", "notebooks", "exercises", "solutions", "tests/graders"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("wrong"))
+    for name in COPIED:
+        source = REPO / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("wrong", "__pycache__", "migrated")
+            shutil.copytree(source, root / name, ignore=ignore)
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)  # keeps its time: make sees nothing to install
     return root
 
 
 @pytest.fixture
-def jupyterlab(course_copy: Path, tmp_path: Path) -> Iterator[str]:
+def lab(course_copy: Path, tmp_path: Path) -> Iterator[Lab]:
     settings = tmp_path / "lab-settings" / "@jupyterlab"
-    (settings / "apputils-extension").mkdir(parents=True)
     (settings / "notebook-extension").mkdir(parents=True)
-    # The news toast can cover buttons; a test has no network to fetch news anyway.
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    # Render every cell, so a cell below the fold can be found by its text.
+    (settings / "terminal-extension").mkdir(parents=True)
+    # Render every cell, so a cell below the fold can be found by its text; give the
+    # terminal its screen-reader text, so the test can read what a learner sees there.
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
         json.dumps({"windowingMode": "none"})
     )
+    (settings / "terminal-extension" / "plugin.jupyterlab-settings").write_text(
+        json.dumps({"screenReaderMode": True})
+    )
     port = _free_port()
-    environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
-    environment["JUPYTERLAB_SETTINGS_DIR"] = str(tmp_path / "lab-settings")
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
-        "--ServerApp.disable_check_xsrf=True", "--allow-root",
-        f"--ServerApp.root_dir={course_copy}",
+    options = [
+        "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+        f"--LabApp.user_settings_dir={tmp_path / 'lab-settings'}",
+        f"--LabApp.workspaces_dir={tmp_path / 'lab-workspaces'}",
     ]  # fmt: skip
-    log = (tmp_path / "jupyterlab.log").open("wb")
-    server = subprocess.Popen(command, env=environment, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTER")}
+    log_path = tmp_path / "make-lab.log"
+    log = log_path.open("wb")
+    command = ["make", "-C", str(course_copy), "lab", f"VENV={REPO / '.venv'}",
+               f"LAB_OPTIONS={' '.join(options)}"]  # fmt: skip
+    server = subprocess.Popen(
+        command, env=environment, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+        start_new_session=True,  # make and JupyterLab in one group, stopped together
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=2):  # noqa: S310
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError(
-                        "JupyterLab did not start: " + (tmp_path / "jupyterlab.log").read_text()
-                    ) from None
-                time.sleep(0.3)
-        yield url
+            printed = re.search(rf"{re.escape(base)}/\S+", log_path.read_text(errors="replace"))
+            if printed:
+                try:
+                    with urllib.request.urlopen(f"{base}/api/status", timeout=2):  # noqa: S310
+                        break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("make lab did not start JupyterLab:\n" + log_path.read_text())
+            time.sleep(0.3)
+        output = log_path.read_text(errors="replace")
+        assert "install the course's packages" not in output, "make lab reinstalled: " + output
+        yield Lab(base=base, printed_url=printed.group(0), root=course_copy)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
         log.close()
 
 
 @pytest.fixture
-def page(jupyterlab: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+def page(lab: Lab, request: pytest.FixtureRequest) -> Iterator[Page]:
     chromium = shutil.which("chromium")
     assert chromium, (
         "Debian's Chromium is needed for the browser test: apt-get install chromium "
@@ -128,18 +175,20 @@ def page(jupyterlab: str, request: pytest.FixtureRequest) -> Iterator[Page]:
             browser.close()
 
 
-def _open(page: Page, base: str, path: str) -> None:
-    page.goto(f"{base}/lab/tree/{path}")
-    page.locator(".jp-Notebook .jp-CodeCell .cm-content").first.wait_for()
+def _wait_for_notebook(page: Page) -> None:
+    page.locator(f"{NOTEBOOK} .jp-CodeCell .cm-content").first.wait_for()
     # Wait for the kernel to be idle before running anything, as a person would.
     expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=60_000)
 
 
+def _cells(page: Page) -> Locator:
+    return page.locator(f"{NOTEBOOK} .jp-Cell")
+
+
 def _cell_starting_with(page: Page, first_line: str) -> int:
-    cells = page.locator(".jp-Notebook .jp-Cell")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        texts = cells.evaluate_all(
+        texts = _cells(page).evaluate_all(
             "cells => cells.map(c => (c.querySelector('.cm-content') || {}).innerText || '')"
         )
         for index, text in enumerate(texts):
@@ -150,38 +199,127 @@ def _cell_starting_with(page: Page, first_line: str) -> int:
 
 
 def _run_cell(page: Page, index: int) -> None:
-    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell = _cells(page).nth(index)
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+Enter")
     cell.locator(".jp-InputArea-prompt").filter(has_not_text="[*]").wait_for()
 
 
 def _replace_cell(page: Page, index: int, text: str) -> None:
-    editor = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".cm-content")
+    editor = _cells(page).nth(index).locator(".cm-content")
     editor.click()
     page.keyboard.press("Control+A")
     # insertText pastes as a person would, without the editor's auto-indent.
     page.keyboard.insert_text(text)
 
 
-@pytest.mark.slow
-def test_learner_checks_gets_a_hint_fixes_answers_a_quiz_and_sees_progress(
-    page: Page, jupyterlab: str, course_copy: Path
-) -> None:
-    _open(page, jupyterlab, "exercises/05_money.ipynb")
-    cells = page.locator(".jp-Notebook .jp-Cell")
-    setup = _cell_starting_with(page, "# setup")
-    _run_cell(page, setup)
+def _open_from_file_browser(page: Page, folder: str, name: str) -> None:
+    """Go to the course's top folder in the file browser, into `folder`, and open `name`."""
+    page.locator(".jp-BreadCrumbs-home").click()
+    listing = page.locator(".jp-DirListing-content")
+    for expected in ("exercises", "notebooks", "course"):
+        expect(listing.get_by_text(expected, exact=True)).to_be_visible()
+    listing.get_by_text(folder, exact=True).dblclick()
+    expect(page.locator(".jp-BreadCrumbs")).to_contain_text(folder)
+    listing.get_by_text(name, exact=True).dblclick()
+    expect(page.locator(CURRENT_TAB)).to_contain_text(name)
+    _wait_for_notebook(page)
 
+
+def _save(page: Page) -> None:
+    page.keyboard.press("Control+s")
+    expect(page.locator(CURRENT_TAB)).not_to_have_class(
+        re.compile(r"jp-mod-dirty")
+    )
+
+
+def _terminal_output(page: Page, command: str, until: str) -> str:
+    """Open a terminal from the File menu, run `command`, and read the screen."""
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^New$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Terminal$")).click()
+    screen = page.locator(".jp-Terminal .xterm-accessibility-tree")
+    screen.wait_for(state="attached")
+    page.locator(".jp-Terminal:visible .xterm-helper-textarea").focus()
+    page.keyboard.type(command + "\n")
+    expect(screen).to_contain_text(until, timeout=60_000)
+    return screen.inner_text()
+
+
+@pytest.mark.slow
+def test_a_new_learner_opens_the_course_checks_an_exercise_reloads_and_sees_progress(
+    page: Page, lab: Lab
+) -> None:
+    # The URL make lab printed lands on the welcome notebook, served from the course root.
+    assert lab.printed_url.startswith(f"{lab.base}/lab/tree/notebooks/00_welcome.ipynb")
+    page.goto(lab.printed_url)
+    _wait_for_notebook(page)
+    expect(page.locator(NOTEBOOK)).to_contain_text("Welcome to Zendo")
+
+    _open_from_file_browser(page, "exercises", "00_welcome.ipynb")
+    tab = page.locator(f"{CURRENT_TAB} .lm-TabBar-tabLabel")
+    pencil = tab.evaluate("label => getComputedStyle(label, '::before').content")
+    assert "✎" in pencil  # an exercise notebook's tab is marked
+
+    _run_cell(page, _cell_starting_with(page, "# setup"))
+    greet = _cell_starting_with(page, "# exercise: welcome.greet")
+    check_cell = greet + 1
+    _replace_cell(page, greet, WRONG_GREET)
+    _run_cell(page, greet)
+    _run_cell(page, check_cell)
+    outputs = _cells(page).nth(check_cell).locator(".jp-OutputArea")
+    expect(outputs).to_contain_text("FAIL", timeout=60_000)
+    expect(outputs).to_contain_text("Hint:")
+    outputs.get_by_role("button", name="Next hint").click()
+    expect(outputs).to_contain_text("Hint 1 of 3")
+    expect(outputs).to_contain_text("Click Next hint again")
+
+    _replace_cell(page, greet, RIGHT_GREET)
+    _run_cell(page, greet)
+    _run_cell(page, check_cell)
+    expect(outputs).to_contain_text("PASS", timeout=60_000)
+    expect(outputs.get_by_role("button", name="Next hint")).to_have_count(0)
+
+    # Save, reload the page: the verdict is still there, and no widget error anywhere.
+    _save(page)
+    page.reload()
+    _wait_for_notebook(page)
+    reloaded = _cells(page).nth(_cell_starting_with(page, "# exercise: welcome.greet") + 1)
+    expect(reloaded.locator(".jp-OutputArea")).to_contain_text("PASS")
+    expect(reloaded.locator(".jp-OutputArea")).to_contain_text("welcome.greet")
+    time.sleep(1)  # widget views restore asynchronously; give an error time to show
+    expect(page.locator(NOTEBOOK)).not_to_contain_text(WIDGET_ERROR)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "reloaded-exercise-notebook.png")
+
+    # zendo works in JupyterLab's own terminal, whatever started the server.
+    screen = _terminal_output(page, "zendo progress", until="welcome.greet")
+    assert re.search(r"welcome\.greet\s+pass", screen), screen
+    assert "command not found" not in screen
+
+    state = json.loads((lab.root / ".zendo" / "state.json").read_text())
+    assert state["exercises"]["welcome.greet"]["status"] == "pass"
+
+
+@pytest.mark.slow
+def test_learner_gets_a_hint_fixes_money_split_and_answers_a_quiz_that_survives_a_reload(
+    page: Page, lab: Lab
+) -> None:
+    page.goto(f"{lab.base}/lab/tree/exercises/05_money.ipynb")
+    _wait_for_notebook(page)
+    _run_cell(page, _cell_starting_with(page, "# setup"))
     split = _cell_starting_with(page, "# exercise: money.split")
     _replace_cell(page, split, WRONG_SPLIT)
     _run_cell(page, split)
     _run_cell(page, split + 1)  # the check cell under the exercise
-    verdict = cells.nth(split + 1).locator(".jp-OutputArea")
+    verdict = _cells(page).nth(split + 1).locator(".jp-OutputArea")
     expect(verdict).to_contain_text("FAIL", timeout=60_000)
     expect(verdict).to_contain_text("Hint:")
-
     verdict.get_by_role("button", name="Next hint").click()
+    expect(verdict).to_contain_text("Hint 1 of")
+    # Asking for the solution early asks first, and keeps the hint on screen.
+    verdict.get_by_role("button", name="Show solution…").click()
+    expect(verdict).to_contain_text("Not solved yet")
     expect(verdict).to_contain_text("Hint 1 of")
 
     _replace_cell(page, split, RIGHT_SPLIT)
@@ -190,19 +328,20 @@ def test_learner_checks_gets_a_hint_fixes_answers_a_quiz_and_sees_progress(
     expect(verdict).to_contain_text("PASS", timeout=60_000)
     expect(verdict).to_contain_text("Well done")
 
-    progress_cell = _cell_starting_with(page, "progress()")
+    progress_cell = _cell_starting_with(page, "from zendo.notebook import progress")
     _run_cell(page, progress_cell)
-    expect(cells.nth(progress_cell).locator(".jp-OutputArea")).to_contain_text("money.split")
-    expect(cells.nth(progress_cell).locator(".jp-OutputArea")).to_contain_text("pass")
+    progress = _cells(page).nth(progress_cell).locator(".jp-OutputArea")
+    expect(progress).to_contain_text("money.split")
+    expect(progress).to_contain_text("pass")
 
-    _open(page, jupyterlab, "notebooks/05_money.ipynb")
-    quiz_import = _cell_starting_with(page, "from zendo.notebook import quiz")
-    _run_cell(page, quiz_import)
+    page.goto(f"{lab.base}/lab/tree/notebooks/05_money.ipynb")
+    _wait_for_notebook(page)
+    _run_cell(page, _cell_starting_with(page, "from zendo.notebook import quiz"))
     quiz_cell = _cell_starting_with(page, 'quiz("money.round_2675")')
     _run_cell(page, quiz_cell)
-    quiz_output = page.locator(".jp-Notebook .jp-Cell").nth(quiz_cell).locator(".jp-OutputArea")
+    quiz_output = _cells(page).nth(quiz_cell).locator(".jp-OutputArea")
     quiz_output.locator("input[type='radio']").first.wait_for()
-    question = load_course(course_copy).quiz("money.round_2675")
+    question = load_course(lab.root).quiz("money.round_2675")
     wrong = next(option for option in question.options if not option.correct)
     right = next(option for option in question.options if option.correct)
     feedback = quiz_output.locator(".zendo-quiz-feedback")
@@ -214,6 +353,14 @@ def test_learner_checks_gets_a_hint_fixes_answers_a_quiz_and_sees_progress(
     quiz_output.get_by_role("button", name="Check answer").click()
     expect(feedback).to_contain_text("Correct!")
 
-    state = json.loads((course_copy / ".zendo" / "state.json").read_text())
+    _save(page)
+    page.reload()
+    _wait_for_notebook(page)
+    reloaded = _cells(page).nth(_cell_starting_with(page, 'quiz("money.round_2675")'))
+    expect(reloaded.locator(".jp-OutputArea")).to_contain_text(question.question)
+    time.sleep(1)  # widget views restore asynchronously; give an error time to show
+    expect(page.locator(NOTEBOOK)).not_to_contain_text(WIDGET_ERROR)
+
+    state = json.loads((lab.root / ".zendo" / "state.json").read_text())
     assert state["exercises"]["money.split"]["status"] == "pass"
     assert state["quizzes"]["money.round_2675"] == {"correct": True, "attempts": 2}
