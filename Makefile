@@ -53,5 +53,7 @@ benchmark: $(TEST_READY)
 	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_check.py
 	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_notebook_check.py
 
+# The environment and JupyterLab's layout only: progress and backups in .zendo/ are the
+# learner's and stay.
 clean:
-	rm -rf $(VENV) .zendo
+	rm -rf $(VENV) .zendo/lab
