@@ -22,6 +22,14 @@ from zendo.judge.toolkit import Submitted
 logger = logging.getLogger(__name__)
 
 
+class LearnerUnavailable(Exception):  # noqa: N818 - a state, reported with its status
+    """The learner's sandbox could not be started or loaded for this test."""
+
+    def __init__(self, gone: SandboxGone) -> None:
+        super().__init__(str(gone))
+        self.gone = gone
+
+
 @dataclass(frozen=True)
 class ExerciseJob:
     """One exercise of one submission, as the runner receives it."""
@@ -72,9 +80,12 @@ class JudgePlugin:
             )
             found = Learner(sandbox=sandbox, budget_seconds=job.timeout_seconds)
             self.learners[job.exercise_id] = found
-            found.start()
-        elif found.module is None:
-            found.start()  # raises the same SandboxGone again
+        if found.module is None:
+            try:
+                found.start()  # after a failed start, raises the same SandboxGone again
+            except SandboxGone as gone:
+                # pytest's fixture machinery handles only Exception subclasses in setup.
+                raise LearnerUnavailable(gone) from None
         return found
 
     @pytest.fixture
@@ -131,6 +142,8 @@ class JudgePlugin:
 def _classify(error: BaseException, test: str) -> dict[str, Any]:
     """Turn what ended a test into a status and a learner message."""
     error = _first_meaningful(error)
+    if isinstance(error, LearnerUnavailable):
+        error = error.gone
     if isinstance(error, LearnerFailure):
         return {"status": "fail", "message": error.message, "hint_id": error.hint}
     if isinstance(error, SandboxGone):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -22,6 +23,7 @@ MAX_TEXT = 1_000_000  # characters of one str (bytes are counted likewise)
 MAX_INT_DIGITS = 4_000  # decimal digits of one int (Python's own parse limit is 4300)
 MAX_REPR = 300  # characters of a handle's repr, for messages
 MAX_MRO = 16  # classes named in a handle's or an exception's ancestry
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 class WireError(Exception):
@@ -63,6 +65,8 @@ def short_repr(value: object) -> str:
             text = "<repr did not return a str>"
     except BaseException as error:  # learner code: anything may come out of __repr__
         text = f"<repr raised {type(error).__name__}>"
+    # Default reprs carry memory addresses; without them the same code shows the same text.
+    text = _ADDRESS.sub(" at 0x...", text)
     return text if len(text) <= MAX_REPR else text[: MAX_REPR - 4] + " ..."
 
 
