@@ -11,8 +11,11 @@ verdict.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.metadata
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -59,15 +62,30 @@ class ToolRun:
         return self.exit_code != 0 and not self.findings
 
 
+_MYPY_FLAGS = (
+    "--config-file", "mypy.ini", "--strict", "--cache-dir", ".mypy_cache",
+    "--warn-unused-ignores", "--show-error-codes", "--no-error-summary", "--no-pretty",
+    "--no-color-output",
+)  # fmt: skip
+# What the seed cache covers: the standard library modules and libraries learner code
+# usually imports. mypy re-checks anything whose source or options differ.
+_SEED_SOURCE = (
+    "import collections.abc, dataclasses, datetime, decimal, enum, fractions, functools\n"
+    "import itertools, json, logging, math, pathlib, re, typing\n"
+)
+
+
 def run_mypy(files: Mapping[str, str], *extra_args: str) -> ToolRun:
-    """mypy --strict (the pinned version) over `files` (name → source text)."""
+    """mypy --strict (the pinned version) over `files` (name → source text).
+
+    Each run starts from a copy of a seed cache that mypy built once from the standard
+    library alone (about 1 s saved per run); nothing learner-written ever enters it.
+    """
+    seed = _mypy_seed()
     with _folder(files, "mypy.ini", _MYPY_CONFIG) as folder:
-        command = [
-            *_python_module("mypy"), "--config-file", "mypy.ini", "--strict",
-            "--cache-dir", str(folder / ".mypy_cache"), "--warn-unused-ignores",
-            "--show-error-codes", "--no-error-summary", "--no-pretty", "--no-color-output",
-            *extra_args, *files,
-        ]  # fmt: skip
+        if seed is not None:
+            shutil.copytree(seed, folder / ".mypy_cache")
+        command = [*_python_module("mypy"), *_MYPY_FLAGS, *extra_args, *files]
         completed = _run(command, folder)
     findings = []
     for line in completed.stdout.splitlines():
@@ -127,6 +145,31 @@ class _folder:  # noqa: N801 - used as a context manager, like tempfile's
 
     def __exit__(self, *exc: object) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _mypy_seed() -> Path | None:
+    """The seed cache folder, built on first use; None where no cache folder is writable."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zendo"
+    tag = f"mypy-{importlib.metadata.version('mypy')}-py{sys.version_info[0]}{sys.version_info[1]}"
+    seed = base / f"{tag}-seed"
+    if (seed / ".complete").is_file():
+        return seed
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        with _folder({"zendo_seed.py": _SEED_SOURCE}, "mypy.ini", _MYPY_CONFIG) as folder:
+            command = [*_python_module("mypy"), *_MYPY_FLAGS, "zendo_seed.py"]
+            if _run(command, folder).returncode != 0:
+                return None
+            built = folder / ".mypy_cache"
+            (built / ".complete").write_text("", encoding="utf-8")
+            staging = Path(tempfile.mkdtemp(prefix=f"{tag}-", dir=base))
+            shutil.copytree(built, staging / "cache")
+            with contextlib.suppress(OSError):  # atomic: another builder may have won
+                (staging / "cache").rename(seed)
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        return None
+    return seed if (seed / ".complete").is_file() else None
 
 
 def _python_module(name: str) -> list[str]:

@@ -1,0 +1,38 @@
+"""ruff and mypy run by the v2 judge on source text: isolated from anything learner-made."""
+
+from __future__ import annotations
+
+import pytest
+
+from zendo.judge import run_mypy, run_ruff
+
+FAKE_TOOL = "print('all good')\n"  # run as the tool, it would print this and exit 0
+
+
+def test_mypy_reports_findings_by_file_and_line() -> None:
+    run = run_mypy({"calc_typed.py": "def mean(values):\n    return sum(values)\n"})
+    assert run.exit_code == 1
+    assert [(f.file, f.line, f.code) for f in run.findings] == [
+        ("calc_typed.py", 1, "no-untyped-def")
+    ]
+    assert not run.crashed
+
+
+def test_a_learner_module_named_like_the_tool_cannot_shadow_it() -> None:
+    # `python -m mypy` in a folder holding mypy.py would run that file; the judge's
+    # `python -I -S` with mypy's own folder first on sys.path never does.
+    run = run_mypy({"mypy.py": FAKE_TOOL + "x: int = 'text'\n"})
+    assert "all good" not in run.output
+    assert [f.code for f in run.findings] == ["assignment"]
+
+
+def test_ruff_ignores_noqa_and_reports_the_selected_rules_only() -> None:
+    source = "import os  # noqa: F401\nx = 1 == True\n"
+    run = run_ruff({"calc_tidy.py": source}, select=["F"])
+    assert [(f.line, f.code) for f in run.findings] == [(1, "F401")]
+
+
+def test_tool_file_names_must_be_plain_python_files() -> None:
+    for name in ["../escape.py", "pyproject.toml", ".hidden.py", "sub/dir.py"]:
+        with pytest.raises(ValueError, match="plain"):
+            run_ruff({name: "x = 1\n"}, select=["F"])
