@@ -1,0 +1,42 @@
+# exercise: security.dangerous_apis
+# wrong: loads with yaml.Loader, which calls the functions that tags name
+# caught-by: test_yaml_payload_does_not_run
+# hint: safe_load
+def load_config(text: str) -> dict[str, object]:
+    """Parse a YAML mapping, refusing anything but plain data."""
+    data = yaml.load(text, Loader=yaml.Loader)
+    if not isinstance(data, dict):
+        raise ValueError("the configuration must be a YAML mapping at the top level")
+    return data
+
+
+def grep_file(pattern: str, path: Path) -> list[str]:
+    """The lines of path that contain pattern as plain text, found without a shell."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    result = subprocess.run(  # noqa: S603
+        ["grep", "-F", "-e", pattern, "--", str(path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 1:
+        return []
+    if result.returncode != 0:
+        raise OSError(f"grep failed with exit code {result.returncode}")
+    return result.stdout.splitlines()
+
+
+def audit_gate(report: dict[str, object], allow: set[str]) -> list[str]:
+    """Problems that must stop the build, from a pip-audit JSON report; [] means go."""
+    problems = []
+    for dependency in report["dependencies"]:
+        name = dependency["name"]
+        if "skip_reason" in dependency:
+            problems.append(f"{name}: not audited")
+            continue
+        for vulnerability in dependency.get("vulns", []):
+            known_as = {vulnerability["id"], *vulnerability.get("aliases", [])}
+            if not known_as & allow:
+                problems.append(f"{name} {dependency['version']}: {vulnerability['id']}")
+    return problems

@@ -1,0 +1,23 @@
+# exercise: security.passwords
+# wrong: passes (password, hash) in passlib's order; argon2-cffi wants the hash first, so nothing verifies
+# caught-by: test_right_password_verifies
+# hint: argon2_order
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of password, in the PHC string format, with a fresh salt."""
+    return _HASHER.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    """True if password matches stored_hash; False if not, or if the hash is invalid."""
+    try:
+        return _HASHER.verify(password, stored_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """True if stored_hash was made with other parameters than hash_password uses now."""
+    return _HASHER.check_needs_rehash(stored_hash)
