@@ -25,6 +25,7 @@ def test_list_shows_lessons_exercises_points_and_minutes(
     assert "01_demo  Demo lesson  (5 min)" in output
     assert "demo.add" in output
     assert "[2 pt, ~1 min]" in output
+    assert "read notebooks/01_demo.ipynb, work in exercises/01_demo.ipynb" in output
 
 
 def test_check_of_a_solved_notebook_exits_zero(runner: CliRunner, course_root: Path) -> None:

@@ -67,6 +67,12 @@ def list_command(context: click.Context) -> None:
     click.echo(course.title)
     for lesson in course.lessons:
         click.echo(f"\n{lesson.stem}  {lesson.title}  ({lesson.data.minutes} min)")
+        read = lesson.notebook_path(course.root, "notebooks").relative_to(course.root)
+        if lesson.data.exercises:
+            work = lesson.notebook_path(course.root, "exercises").relative_to(course.root)
+            click.echo(f"  read {read.as_posix()}, work in {work.as_posix()}")
+        else:
+            click.echo(f"  read {read.as_posix()} (quizzes; graded exercises still to come)")
         for exercise in lesson.data.exercises:
             click.echo(
                 f"  {exercise.id:<28} {exercise.title}  "
