@@ -166,7 +166,8 @@ def _result_view(course: Course, exercise: Exercise, result: ExerciseResult) -> 
     from zendo.render.html import render_exercise_html
     from zendo.render.terminal import render_exercise_lines
 
-    text = "\n".join(render_exercise_lines(result))
+    more = f"More help: click Next hint, or run hint({exercise.id!r})."
+    text = "\n".join(render_exercise_lines(result, more_help=more))
     html = render_exercise_html(result)
     passed = result.status is Status.PASS
     return CheckView(text, html, check_controls(exercise.id, passed), passed=passed)
