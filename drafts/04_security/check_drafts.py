@@ -669,6 +669,17 @@ def test_order_by_allowlist(m: Any, tmp: Path) -> None:
                 f"order_by={order_by!r} ran SQL before it was refused: {statements[:1]!r}",
                 "identifier_allowlist",
             )
+    # The same observation without a trace callback (which v2 cannot install): on a
+    # closed connection, any SQL run before the check raises ProgrammingError instead.
+    closed = sqlite3.connect(path)
+    closed.close()
+    error = raised(lambda: m.search_users(closed, "a", order_by="id"))
+    expect(
+        isinstance(error, ValueError),
+        f"order_by='id' on a closed connection gave {type(error).__name__}, not ValueError: "
+        "the allowlist must be checked before any SQL runs.",
+        "identifier_allowlist",
+    )
     expect(table_intact(path), "the users table changed.", "parameterise")
 
 
