@@ -8,7 +8,10 @@ point the engine uses: a trusted judge process, one sandbox per exercise.
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -114,3 +117,31 @@ def test_the_same_wrong_answer_gets_the_same_outcomes_every_run(
     seen = [[(o.test, o.status, o.message, o.hint_id) for o in run.outcomes] for run in runs]
     assert seen[0] == seen[1] == seen[2]
     assert ("test_split_fixed_cases", "pass") in {(t, s.value) for t, s, _, _ in seen[0]}
+
+
+def test_zendo_check_picks_the_v2_judge_for_a_lesson_that_declares_it(
+    course_root: Path, tmp_path: Path
+) -> None:
+    assert load_course(course_root).lessons[0].data.grader_api == 2
+    zendo = Path(sys.executable).with_name("zendo")
+    command = [str(zendo), "--course", str(course_root), "check", "calc", "--format", "json"]
+    solved = subprocess.run(
+        [*command, "--notebook", str(course_root / "solutions" / "01_calc.ipynb")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    starter = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert starter.returncode == 1, starter.stdout + starter.stderr
+    report = json.loads(starter.stdout)
+    exercises = report["submissions"][0]["exercises"]
+    assert [(e["id"], e["status"], e["points"]) for e in exercises] == [
+        ("calc.split", "fail", 0.0),
+        ("calc.money", "fail", 0.0),
+        ("calc.typed", "fail", 0.0),
+    ]
+    first = exercises[0]["tests"][0]
+    assert (
+        first["message"] == "split(100, 3) raised NotImplementedError: this part is not done yet."
+    )

@@ -109,6 +109,9 @@ class LessonData(_Strict):
     exercises: list[Exercise] = []
     quizzes: list[Quiz] = []
     hints: dict[Annotated[str, StringConstraints(pattern=_HINT_ID)], NonEmptyText] = {}
+    # Which grader API the lesson's graders use: 1 runs them beside learner code (today's
+    # three lessons); 2 judges from a trusted process, learner code in a sandbox (issue 9).
+    grader_api: Literal[1, 2] = 1
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -92,7 +93,10 @@ def grade_sources(
             if not grader.is_file():
                 raise CourseError(f"The graders of lesson {lesson.slug!r} are missing: {grader}.")
             timeouts = {e.id: e.timeout_seconds for e in wanted if e.id in present}
-            run = run_graders(GradingJob(grader, present, timeouts), limits, launcher)
+            if lesson.data.grader_api == 2:
+                run = _judge_v2(grader, present, timeouts, limits)
+            else:
+                run = run_graders(GradingJob(grader, present, timeouts), limits, launcher)
             _raise_on_course_fault(run, lesson.slug)
         for exercise in wanted:
             if run is not None and exercise.id in present:
@@ -134,6 +138,34 @@ def grader_hashes(course: Course) -> dict[str, str]:
             if name in snapshot:
                 hashes[lesson.stem] = hashlib.sha256(snapshot[name]).hexdigest()
     return hashes
+
+
+def _judge_v2(
+    grader: Path,
+    sources: Mapping[str, ExerciseSource],
+    timeouts: Mapping[str, float],
+    limits: Limits,
+) -> ChildRun:
+    """Grading v2 (issue 9): graders judge from a trusted process, learner code in a sandbox.
+
+    The warm server's launcher is not used: the judge process starts cold (see
+    docs/grading-protocol.md, "Integration").
+    """
+    from zendo.judge.runner import judge_lesson
+    from zendo.judge.sandbox import SandboxUnavailable
+
+    began = time.monotonic()
+    try:
+        judged = judge_lesson(grader, sources, timeouts, limits)
+    except SandboxUnavailable as error:
+        raise SandboxError(str(error)) from None
+    return ChildRun(
+        collected=judged.collected,
+        outcomes=judged.outcomes,
+        fate=Fate(judged.fate),
+        detail=judged.detail,
+        duration_seconds=time.monotonic() - began,
+    )
 
 
 def _raise_on_course_fault(run: ChildRun, lesson: str) -> None:
