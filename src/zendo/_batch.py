@@ -12,20 +12,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from zendo._course import Course, Exercise
-from zendo._errors import InputError, NotebookError
-from zendo._extract import exercise_ids_in
+from zendo._errors import CourseError, InputError, NotebookError, SandboxError
+from zendo._extract import exercise_ids_in, extract_from_saved
 from zendo._forkserver import ForkServer
-from zendo._grade import grade_notebook
+from zendo._grade import grade_sources
 from zendo._limits import Limits
+from zendo._notebook import Cell, cells_of, parse_notebook_json, read_notebook_bytes
 from zendo._results import Report, Status, SubmissionResult
+from zendo._safe_text import encodable
 from zendo._sandbox import Launcher
 
 logger = logging.getLogger(__name__)
@@ -40,11 +43,16 @@ class Submission:
 
     path: Path
     learner: str
+    problem: str = ""  # why it is refused without being read (a symlink, a duplicate)
 
     @property
     def key(self) -> str:
-        """Stable id in gradebooks: the learner and the notebook's file name."""
-        return f"{self.learner}/{self.path.name}"
+        """Stable id in gradebooks: the learner and the notebook's file name.
+
+        Names come from the file system, where they need not be valid UTF-8: what no
+        gradebook could store is written as a visible escape.
+        """
+        return encodable(f"{self.learner}/{self.path.name}")
 
 
 @dataclass(frozen=True)
@@ -68,24 +76,52 @@ class Shard:
 def find_submissions(paths: Sequence[Path], course: Course) -> list[Submission]:
     """Every submission under `paths`, sorted by key; refuse graders that a submission holds.
 
-    Two different files that would get the same gradebook key are refused, never merged:
-    a gradebook must not silently lose a learner.
+    What a learner's folder holds is that learner's business: a symlink, or two notebooks
+    of one lesson, becomes that learner's refused submission, never a refusal of the
+    batch. Two files from different paths given on the command line that would get the
+    same gradebook key are refused, never merged: a gradebook must not silently lose a
+    learner.
     """
     found: dict[str, Submission] = {}
     stems = {lesson.stem for lesson in course.lessons}
     for path in paths:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise InputError(f"{path} does not exist. Check the path and try again.")
         _refuse_untrusted_graders(path, course)
+        by_key: dict[str, list[Submission]] = {}
         for submission in _submissions_in(path, stems):
-            earlier = found.setdefault(submission.key, submission)
-            if earlier.path.resolve() != submission.path.resolve():
+            by_key.setdefault(submission.key, []).append(submission)
+        for key, group in by_key.items():
+            submission = group[0] if len(group) == 1 else _duplicates(group)
+            earlier = found.setdefault(key, submission)
+            if earlier is not submission and _real(earlier.path) != _real(submission.path):
                 raise InputError(
                     f"{earlier.path} and {submission.path} would both be graded as "
                     f"{submission.key!r}: put each learner's notebooks in a folder named "
                     "after the learner, or name each notebook after its learner."
                 )
+    refused = sum(bool(submission.problem) for submission in found.values())
+    if refused:
+        logger.warning("Refused submissions without reading them", extra={"refused": refused})
     return [found[key] for key in sorted(found)]
+
+
+def _real(path: Path) -> Path:
+    """Where a path really is; a symlink is its own place (it is never followed)."""
+    return path.parent.resolve() / path.name
+
+
+def _duplicates(group: list[Submission]) -> Submission:
+    names = " and ".join(str(submission.path) for submission in group)
+    first = group[0]
+    return Submission(
+        first.path,
+        first.learner,
+        problem=(
+            f"{len(group)} notebooks would be graded as {first.key}: {names}. Keep only "
+            "the one to be graded (delete or rename the others) and submit again."
+        ),
+    )
 
 
 def _refuse_untrusted_graders(path: Path, course: Course) -> None:
@@ -103,44 +139,106 @@ def _submissions_in(path: Path, lesson_stems: set[str]) -> list[Submission]:
 
     A notebook named after a lesson (`05_money.ipynb`) belongs to the folder it sits in
     (or, inside `exercises/`, to the folder above that); any other notebook is named
-    after its learner (`ada.ipynb`).
+    after its learner (`ada.ipynb`). Symbolic links inside are never followed: each is
+    a refused submission of the learner whose folder holds it.
     """
+    if path.is_symlink() and not path.is_dir():
+        return [Submission(path, _owner(path, lesson_stems), problem=_symlink(path))]
     if path.is_file():
         return [Submission(path, _owner(path, lesson_stems))]
-    if (path / "exercises").is_dir():
-        return [Submission(p, path.resolve().name) for p in _notebooks(path / "exercises")]
+    if _has_exercises(path):
+        return _learner_copy(path, path.resolve().name)
     submissions = []
     for child in sorted(path.iterdir()):
         if child.name in _SKIPPED_FOLDERS:
             continue
-        if child.is_dir() and (child / "exercises").is_dir():
-            submissions += [Submission(p, child.name) for p in _notebooks(child / "exercises")]
+        if child.is_symlink():
+            if child.is_dir() or child.suffix == ".ipynb":
+                owner = child.name if child.is_dir() else _owner(child, lesson_stems)
+                submissions.append(Submission(child, owner, problem=_symlink(child)))
+        elif child.is_dir() and _has_exercises(child):
+            submissions += _learner_copy(child, child.name)
         elif child.is_dir():
-            submissions += [Submission(p, child.name) for p in _notebooks(child)]
+            submissions += _notebooks(child, child.name)
         elif child.suffix == ".ipynb":
             submissions.append(Submission(child, _owner(child, lesson_stems)))
     return submissions
 
 
+def _has_exercises(folder: Path) -> bool:
+    exercises = folder / "exercises"
+    return exercises.is_symlink() or exercises.is_dir()
+
+
+def _learner_copy(folder: Path, learner: str) -> list[Submission]:
+    exercises = folder / "exercises"
+    if exercises.is_symlink():
+        return [Submission(exercises, learner, problem=_symlink(exercises))]
+    return _notebooks(exercises, learner)
+
+
 def _owner(notebook: Path, lesson_stems: set[str]) -> str:
     if notebook.stem not in lesson_stems:
         return notebook.stem
-    folder = notebook.resolve().parent
+    folder = notebook.parent.resolve()
     return folder.parent.name if folder.name == "exercises" else folder.name
 
 
-def _notebooks(folder: Path) -> Iterable[Path]:
-    for path in sorted(folder.rglob("*.ipynb")):
-        if not _SKIPPED_FOLDERS.intersection(path.relative_to(folder).parts):
-            yield path
+def _notebooks(folder: Path, learner: str) -> list[Submission]:
+    """The notebooks under `folder`, without following symlinks; a linked one is refused.
+
+    Walks with an explicit stack, so no depth of nested folders can exhaust recursion.
+    """
+    found: list[Submission] = []
+    root = folder.resolve()
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable folders hold nothing we could grade
+        for entry in entries:
+            path = current / entry.name
+            if entry.name in _SKIPPED_FOLDERS:
+                continue
+            if entry.is_symlink():
+                if entry.name.endswith(".ipynb"):
+                    found.append(Submission(path, learner, problem=_symlink(path)))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.name.endswith(".ipynb"):
+                inside = _real(path).is_relative_to(root)
+                found.append(Submission(path, learner, problem="" if inside else _outside(path)))
+    return sorted(found, key=lambda submission: str(submission.path))
 
 
-def exercises_for(course: Course, notebook: Path) -> list[Exercise]:
+def _symlink(path: Path) -> str:
+    return (
+        f"{path} is a symbolic link, and a submission must be the notebook file itself: "
+        "links are never followed, since they could point at other people's work. Replace "
+        "the link with the real notebook and submit again."
+    )
+
+
+def _outside(path: Path) -> str:
+    return (
+        f"{path} resolves to a place outside its submission folder, so it is not graded. "
+        "Submit the notebook file itself, inside your folder."
+    )
+
+
+def exercises_for(
+    course: Course, notebook: Path, cells: Sequence[Cell] | None = None
+) -> list[Exercise]:
     """The exercises a notebook is graded on: its lesson's, by file name, else by its cells."""
     for lesson in course.lessons:
         if notebook.stem == lesson.stem and lesson.data.exercises:
             return list(lesson.data.exercises)
-    present = set(exercise_ids_in(notebook))
+    if cells is None:
+        present = set(exercise_ids_in(notebook))
+    else:
+        present = {cell.exercise_id for cell in cells if cell.exercise_id}
     lessons = [
         lesson for lesson in course.lessons if present & {e.id for e in lesson.data.exercises}
     ]
@@ -154,31 +252,43 @@ def exercises_for(course: Course, notebook: Path) -> list[Exercise]:
 def grade_submission(
     course: Course, submission: Submission, limits: Limits, launcher: Launcher | None = None
 ) -> SubmissionResult:
-    """Grade one submission; an unreadable notebook is an `error` result, not an exception."""
+    """Grade one submission; whatever is wrong with its file is an `error` result.
+
+    The file is read once, without following a symlink, and graded from those bytes: a
+    file swapped while the batch runs cannot change what is graded.
+    """
+    if submission.problem:
+        return _broken(submission, "", submission.problem)
     try:
-        digest = hashlib.sha256(submission.path.read_bytes()).hexdigest()
-    except OSError as error:
-        return _broken(submission, "", f"{submission.path} cannot be read: {error.strerror}.")
+        raw = read_notebook_bytes(submission.path, follow_symlinks=False)
+    except NotebookError as error:
+        return _broken(submission, "", str(error))
+    digest = hashlib.sha256(raw).hexdigest()
     try:
-        result = grade_notebook(
-            course, submission.path, exercises_for(course, submission.path), limits, launcher
-        )
+        cells = cells_of(parse_notebook_json(raw, submission.path), submission.path)
+        exercises = exercises_for(course, submission.path, cells)
+        sources = extract_from_saved(cells, submission.path, [e.id for e in exercises])
     except NotebookError as error:
         return _broken(submission, digest, str(error))
+    result = grade_sources(course, sources, exercises, limits, submission.key, launcher)
     return result.model_copy(
-        update={"source": submission.key, "learner": submission.learner, "sha256": digest}
+        update={
+            "source": submission.key,
+            "learner": encodable(submission.learner),
+            "sha256": digest,
+        }
     )
 
 
 def _broken(submission: Submission, digest: str, message: str) -> SubmissionResult:
     return SubmissionResult(
         source=submission.key,
-        learner=submission.learner,
+        learner=encodable(submission.learner),
         sha256=digest,
         status=Status.ERROR,
         points=0.0,
         max_points=0,
-        message=message,
+        message=encodable(message),
     )
 
 
@@ -206,7 +316,11 @@ def grade_batch(
     pending = []
     for submission in submissions:
         previous = (done or {}).get(submission.key)
-        if previous is not None and previous.sha256 == _digest(submission.path):
+        if (
+            previous is not None
+            and not submission.problem
+            and previous.sha256 == _digest(submission.path)
+        ):
             results[submission.key] = previous
         else:
             pending.append(submission)
@@ -222,7 +336,23 @@ def grade_batch(
             local.server = ForkServer()
             with lock:
                 servers.append(local.server)
-        return grade_submission(course, submission, limits, local.server)
+        try:
+            return grade_submission(course, submission, limits, local.server)
+        except (CourseError, SandboxError):
+            raise
+        except Exception as error:  # one submission must not end the batch
+            # An engine bug met by one notebook: that submission's error, and a log
+            # line to report, while the rest of the class is graded.
+            logger.exception(
+                "Grading one submission failed inside the engine",
+                extra={"error": type(error).__name__},
+            )
+            return _broken(
+                submission,
+                "",
+                f"Zendo could not grade {submission.path.name} because of a fault of its "
+                f"own ({type(error).__name__}); your instructor has the details in the log.",
+            )
 
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         cleanup.callback(_close_all, servers)
@@ -250,9 +380,44 @@ def _close_all(servers: list[ForkServer]) -> None:
 
 def _digest(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_notebook_bytes(path, follow_symlinks=False)).hexdigest()
+    except NotebookError:
         return ""
+
+
+def check_resumable(previous: Report, current: Report, path: Path) -> None:
+    """Refuse to resume from a gradebook made by other graders, or by another zendo.
+
+    A result is reused only when everything that produced it is the same: the course
+    version, every grader file's hash and the zendo version. A gradebook without grader
+    hashes proves nothing about how it was graded (a hand-written or forged one), so it
+    is refused too.
+    """
+    reasons = []
+    if not previous.grader_hashes:
+        reasons.append("it records no grader hashes, so nothing shows how it was graded")
+    elif previous.grader_hashes != current.grader_hashes:
+        changed = sorted(
+            stem
+            for stem in previous.grader_hashes.keys() | current.grader_hashes.keys()
+            if previous.grader_hashes.get(stem) != current.grader_hashes.get(stem)
+        )
+        reasons.append(f"the graders of {', '.join(changed)} differ from this course's")
+    if previous.course_version != current.course_version:
+        reasons.append(
+            f"it was graded with course version {previous.course_version or '(none)'!r:.60}, "
+            f"and this course is version {current.course_version or '(none)'!r}"
+        )
+    if previous.zendo_version != current.zendo_version:
+        reasons.append(
+            f"it was graded by zendo {previous.zendo_version!r:.40}, "
+            f"and this is zendo {current.zendo_version}"
+        )
+    if reasons:
+        raise InputError(
+            f"--resume cannot continue {path}: {'; '.join(reasons)}. Grade everything again "
+            "without --resume (the gradebook is then rewritten), or give another --gradebook."
+        )
 
 
 def merge_reports(reports: Sequence[Report]) -> Report:
@@ -262,14 +427,18 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     first = reports[0]
     merged: dict[str, SubmissionResult] = {}
     for report in reports:
-        if (report.course, report.grader_hashes) != (first.course, first.grader_hashes):
+        if _provenance(report) != _provenance(first):
             raise InputError(
-                "These gradebooks were graded with different courses or graders; "
-                "merge only shards of one batch."
+                "These gradebooks were graded with different courses or graders (or "
+                "course or zendo versions); merge only shards of one batch."
             )
         for submission in report.submissions:
             merged[submission.source] = submission
     return first.model_copy(update={"submissions": [merged[key] for key in sorted(merged)]})
+
+
+def _provenance(report: Report) -> tuple[str, str, str, dict[str, str]]:
+    return (report.course, report.course_version, report.zendo_version, report.grader_hashes)
 
 
 def load_report(path: Path) -> Report:

@@ -12,7 +12,6 @@ import click
 
 from zendo._cli_common import (
     EPILOG,
-    EXIT_USAGE,
     InternalProblem,
     UsageProblem,
     finish,
@@ -22,7 +21,7 @@ from zendo._cli_common import (
 from zendo._course import Course
 from zendo._errors import CourseError, InputError, SandboxError
 from zendo._limits import Limits
-from zendo._results import Status, SubmissionResult
+from zendo._results import SubmissionResult
 
 
 @click.command(epilog=EPILOG)
@@ -61,8 +60,9 @@ def grade(
     Graders always come from the course given with --course (or found from the current
     folder), never from the submissions.
     """
-    from zendo._batch import Shard, find_submissions, grade_batch, load_report
+    from zendo._batch import Shard, check_resumable, find_submissions, grade_batch, load_report
     from zendo._grade import make_report
+    from zendo._safe_text import for_terminal
 
     course = load_course_of(context)
     try:
@@ -74,7 +74,9 @@ def grade(
             submissions = [s for i, s in enumerate(submissions) if slice_.keeps(i)]
         done = {}
         if resume and gradebook is not None and gradebook.exists():
-            done = {s.source: s for s in load_report(gradebook).submissions}
+            previous = load_report(gradebook)
+            check_resumable(previous, make_report(course, []), gradebook)
+            done = {s.source: s for s in previous.submissions}
     except InputError as error:
         raise UsageProblem(str(error)) from None
     if not submissions:
@@ -92,10 +94,8 @@ def grade(
             if result.message
             else (f"{result.points:g}/{result.max_points} points")
         )
-        click.echo(
-            f"[{bar}] {finished}/{total} {result.source}: {result.status.value}, {detail}",
-            err=True,
-        )
+        line = f"[{bar}] {finished}/{total} {result.source}: {result.status.value}, {detail}"
+        click.echo(for_terminal(line), err=True)  # names and messages are anyone's text
 
     try:
         results = grade_batch(
@@ -104,9 +104,9 @@ def grade(
         )  # fmt: skip
     except (CourseError, SandboxError) as error:
         raise InternalProblem(str(error)) from None
-    report = make_report(course, results)
-    unreadable = any(s.status is Status.ERROR and not s.exercises for s in results)
-    finish(report, output_format, output, failed_code=EXIT_USAGE if unreadable else None)
+    # Whatever a submission is or does, it is that learner's result: a batch that ran
+    # exits 0 or 1 by the grades, never 2 or 3 because of one learner's file.
+    finish(make_report(course, results), output_format, output)
 
 
 @click.command(epilog=EPILOG)

@@ -19,6 +19,10 @@ from zendo._notebook import Cell, read_cells
 
 logger = logging.getLogger(__name__)
 
+# The longest cell grading reads: far beyond any exercise, well below what makes the
+# parser use gigabytes.
+MAX_CELL_CHARS = 1_000_000
+
 
 @dataclass(frozen=True)
 class ExerciseSource:
@@ -65,8 +69,11 @@ def extract_from_cells(
             # the one furthest down the notebook, as a reader would expect.
             exercise_cells[exercise_id] = cell
     # Each cell is parsed once; an exercise is told of the names the *other* cells define.
+    trees = {cell.index: _parse(cell.source) for cell in cells if cell.cell_type == "code"}
+    for cell in [*(cell for cell in cells if cell.is_setup), *exercise_cells.values()]:
+        _refuse_unparsable(cell, trees[cell.index], position)
     names_by_cell = {
-        cell.index: _top_level_names(cell)
+        cell.index: _top_level_names(trees[cell.index])
         for cell in cells
         if cell.cell_type == "code" and not cell.is_setup
     }
@@ -88,7 +95,13 @@ def extract_from_cells(
 
 def extract_from_notebook(path: Path, exercise_ids: Iterable[str]) -> dict[str, ExerciseSource]:
     """Read `path` and extract the wanted exercises; refuse a notebook with none at all."""
-    cells = read_cells(path)
+    return extract_from_saved(read_cells(path), path, exercise_ids)
+
+
+def extract_from_saved(
+    cells: Sequence[Cell], path: Path, exercise_ids: Iterable[str]
+) -> dict[str, ExerciseSource]:
+    """Extract the wanted exercises from the cells of the notebook saved at `path`."""
     if not any(cell.exercise_id for cell in cells):
         raise NotebookError(
             f"{path} has no exercise cells (code cells whose first line is "
@@ -122,13 +135,52 @@ def _runnable(source: str) -> str:
     return "\n".join(lines)
 
 
-def _top_level_names(cell: Cell) -> list[str]:
-    """The names a cell binds at its top level; none when it does not parse."""
-    try:
-        tree = ast.parse(_runnable(cell.source))
-    except SyntaxError:
+def _top_level_names(tree: ast.Module | str | None) -> list[str]:
+    """The names a cell's tree binds at its top level; none when it did not parse."""
+    if not isinstance(tree, ast.Module):
         return []
     return [name for node in tree.body for name in _names_bound_by(node)]
+
+
+def _parse(source: str) -> ast.Module | str | None:
+    """A cell's syntax tree; None for a plain syntax error (the graders report it to the
+    learner as usual); a sentence when the parser itself cannot cope with the text.
+
+    The text is anyone's: a cell of 200,000 nested minus signs exhausts the parser, and a
+    lone surrogate or a NUL byte cannot be parsed at all. None of that may escape as an
+    exception that stops a batch.
+    """
+    if len(source) > MAX_CELL_CHARS:
+        return f"is {len(source):,} characters long, over the {MAX_CELL_CHARS:,} that grading reads"
+    try:
+        return ast.parse(_runnable(source))
+    except SyntaxError as error:
+        if "too many nested" in str(error.msg) or "too complex" in str(error.msg):
+            return "is nested too deeply for Python to read"
+        if "null bytes" in str(error.msg):
+            return "holds a NUL character (\\x00), which Python source cannot contain"
+        return None
+    except (RecursionError, MemoryError):
+        return "is nested too deeply for Python to read"
+    except ValueError:  # Python 3.11 reports a NUL byte this way
+        return "holds a NUL character (\\x00), which Python source cannot contain"
+    except UnicodeEncodeError:
+        return "holds a character that is not valid Unicode (a lone surrogate)"
+
+
+def _refuse_unparsable(
+    cell: Cell, parsed: ast.Module | str | None, position: Callable[[Cell], int | None]
+) -> None:
+    """Refuse a graded cell that Python's own parser cannot read, saying which cell."""
+    if not isinstance(parsed, str):
+        return
+    label = _cell_label(position(cell))
+    where = f" ({label})" if label else ""
+    what = f"The exercise cell of {cell.exercise_id}" if cell.exercise_id else "A # setup cell"
+    raise NotebookError(
+        f"{what}{where} {parsed}. Simplify that code (split long expressions into steps, "
+        "remove pasted data), save the notebook and check again."
+    )
 
 
 def _names_bound_by(node: ast.stmt) -> list[str]:

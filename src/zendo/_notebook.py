@@ -7,8 +7,12 @@ checks only what grading needs, and says clearly what is wrong with a file it re
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +23,15 @@ logger = logging.getLogger(__name__)
 EXERCISE_MARKER = "# exercise:"
 SETUP_MARKER = "# setup"
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+# JupyterLab's notebooks nest a dozen levels at most (outputs, rich data, widget state).
+MAX_JSON_DEPTH = 100
+# A JSON string (skipped whole), or one bracket of an array or object.
+_JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_SYMLINK = (
+    "{path} is a symbolic link, and a submission must be the notebook file itself: links "
+    "are never followed, since they could point at other people's work. Replace the link "
+    "with the real notebook and submit again."
+)
 
 
 @dataclass(frozen=True)
@@ -54,44 +67,125 @@ def cell_source(raw: object) -> str:
     raise NotebookError("a cell's source is neither text nor a list of lines")
 
 
-def read_notebook_json(path: Path) -> dict[str, object]:
-    """Read a notebook file as JSON, refusing what is not a usable nbformat 4 notebook."""
+def read_notebook_bytes(path: Path, *, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a notebook file, refusing what is not a regular file of sane size.
+
+    With `follow_symlinks=False` (batch grading, where a symlink could point at the
+    instructor's solutions), a symbolic link is refused at the moment it is opened, so it
+    cannot be swapped in after the submission was found. A FIFO or device is refused
+    without blocking on it.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+        if path.is_symlink():
+            raise NotebookError(_SYMLINK.format(path=path))
     try:
-        size = path.stat().st_size
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
         raise NotebookError(f"{path} does not exist. Check the path and try again.") from None
+    except IsADirectoryError:
+        raise NotebookError(f"{path} is a folder; give the path of a .ipynb notebook.") from None
     except OSError as error:
+        if not follow_symlinks and error.errno == errno.ELOOP:
+            raise NotebookError(_SYMLINK.format(path=path)) from None
         raise NotebookError(f"{path} cannot be read: {error.strerror}.") from None
-    if path.is_dir():
-        raise NotebookError(f"{path} is a folder; give the path of a .ipynb notebook.")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(
-            f"{path} is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit: "
-            "clear its outputs (Edit → Clear Outputs of All Cells) and save it again."
-        )
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(file.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise NotebookError(f"{path} is a folder; give the path of a .ipynb notebook.")
+        if not stat.S_ISREG(status.st_mode):
+            raise NotebookError(
+                f"{path} is not a regular file (a pipe, socket or device), so it cannot be "
+                "a notebook: submit the .ipynb file that JupyterLab saved."
+            )
+        if status.st_size > MAX_NOTEBOOK_BYTES:
+            raise NotebookError(_too_big(path, status.st_size))
+        data = file.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(_too_big(path, len(data)))
+    return data
+
+
+def _too_big(path: Path, size: int) -> str:
+    return (
+        f"{path} is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES // 2**20} MB limit: "
+        "clear its outputs (Edit → Clear Outputs of All Cells) and save it again."
+    )
+
+
+def read_notebook_json(path: Path) -> dict[str, object]:
+    """Read a notebook file as JSON, refusing what is not a usable nbformat 4 notebook."""
+    return parse_notebook_json(read_notebook_bytes(path), path)
+
+
+def parse_notebook_json(raw: bytes, path: Path) -> dict[str, object]:
+    """Parse a notebook's bytes (read from `path`), refusing what is not nbformat 4.
+
+    The JSON may come from anyone, so its nesting depth is checked before `json` (which
+    recurses once per level) sees it.
+    """
     try:
-        data = json.loads(path.read_bytes())
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise NotebookError(f"{path} is not a text file, so it cannot be a notebook.") from None
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise NotebookError(
+            f"{path} is JSON nested {depth} levels deep, and a notebook never needs more than "
+            f"{MAX_JSON_DEPTH}: it was not saved by JupyterLab. Submit the notebook as "
+            "JupyterLab saved it, or restore it from a backup."
+        )
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise NotebookError(
             f"{path} is not valid notebook JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}). Open it in JupyterLab, or restore it from a backup."
+        ) from None
+    except (RecursionError, MemoryError):
+        raise NotebookError(
+            f"{path} is JSON too deeply nested or too large to read: it was not saved by "
+            "JupyterLab. Submit the notebook as JupyterLab saved it."
         ) from None
     if not isinstance(data, dict) or ("cells" not in data and "worksheets" not in data):
         raise NotebookError(f"{path} is JSON but not a Jupyter notebook (it has no cells).")
     major = data.get("nbformat")
     if major != 4:
         raise NotebookError(
-            f"{path} is in notebook format {major!r}; Zendo reads format 4. Open it in "
+            f"{path} is in notebook format {major!r:.40}; Zendo reads format 4. Open it in "
             "JupyterLab and save it, which upgrades it."
         )
     return data
 
 
+def _json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in JSON text, without recursing.
+
+    Strings are skipped whole, so brackets inside them do not count. On text that is not
+    JSON the count may be off; `json` then reports the real problem.
+    """
+    depth = deepest = 0
+    for token in _JSON_STRUCTURE.finditer(text):
+        if token[0] in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token[0] in "]}":
+            depth -= 1
+    return deepest
+
+
 def read_cells(path: Path) -> list[Cell]:
     """Return every cell of the notebook at `path`, in order."""
-    data = read_notebook_json(path)
+    return cells_of(read_notebook_json(path), path)
+
+
+def cells_of(data: dict[str, object], path: Path) -> list[Cell]:
+    """The cells of a parsed notebook (read from `path`), in order.
+
+    A cell whose text cannot be encoded (a lone surrogate such as `\\udfff`, which a JSON
+    escape can hold but no file or Python source can) is refused, naming the cell.
+    """
     raw_cells = data.get("cells")
     if not isinstance(raw_cells, list):
         raise NotebookError(f"{path}: the notebook's 'cells' is not a list.")
@@ -103,5 +197,15 @@ def read_cells(path: Path) -> list[Cell]:
             source = cell_source(raw.get("source", ""))
         except NotebookError as error:
             raise NotebookError(f"{path}: cell {index + 1}: {error}.") from None
-        cells.append(Cell(index=index, cell_type=str(raw.get("cell_type", "")), source=source))
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise NotebookError(
+                f"{path}: cell {index + 1} holds a character that is not valid Unicode "
+                f"({source[error.start]!r}, a lone surrogate) at position {error.start + 1}: "
+                "delete it, save the notebook and submit it again."
+            ) from None
+        cell_type = raw.get("cell_type", "")
+        kind = cell_type if isinstance(cell_type, str) else ""
+        cells.append(Cell(index=index, cell_type=kind, source=source))
     return cells
