@@ -11,6 +11,7 @@ import click
 from zendo._course import Course, find_course_root, load_course
 from zendo._errors import CourseError, InputError
 from zendo._results import Report
+from zendo._safe_text import for_terminal, model_for_terminal
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +22,16 @@ EPILOG = "Exit codes: 0 all passed, 1 something failed, 2 usage or input error, 
 class UsageProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
+    def format_message(self) -> str:
+        # Messages name files, and file names are anyone's text: print no escape codes.
+        return for_terminal(self.message)
+
 
 class InternalProblem(click.ClickException):
     exit_code = EXIT_INTERNAL
+
+    def format_message(self) -> str:
+        return for_terminal(self.message)
 
 
 def load_course_of(context: click.Context) -> Course:
@@ -47,20 +55,22 @@ def finish(
     """Print or write the report in its format, then exit: 0 if all passed, else 1 (or
     `failed_code`)."""
     from zendo.render.csv import render_csv
-    from zendo.render.json import render_json
+    from zendo.render.json import render_json, render_json_ascii
     from zendo.render.junit import render_junit
     from zendo.render.terminal import render_batch_table, render_terminal
 
     if output_format == "json":
-        text = render_json(report)
+        # On a terminal, JSON in ASCII: every other character as a \u escape, same data.
+        text = render_json(report) if output else render_json_ascii(report)
     elif output_format == "junit":
-        text = render_junit(report)
+        text = render_junit(report) if output else for_terminal(render_junit(report))
     elif output_format == "csv":
-        text = render_csv(report)
+        text = render_csv(report) if output else for_terminal(render_csv(report))
     elif output_format == "table":
-        text = render_batch_table(report)
+        text = render_batch_table(model_for_terminal(report))
     else:
-        text = render_terminal(report, color=output is None and sys.stdout.isatty())
+        safe = model_for_terminal(report)
+        text = render_terminal(safe, color=output is None and sys.stdout.isatty())
     if output is not None:
         from zendo._files import write_text_atomically
 

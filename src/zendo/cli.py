@@ -202,6 +202,7 @@ def watch(
     import time
 
     from zendo._grade import default_notebook, grade_notebook, make_report, select_exercises
+    from zendo._safe_text import model_for_terminal
     from zendo.render.terminal import render_terminal
 
     course = load_course_of(context)
@@ -222,7 +223,8 @@ def watch(
                 last_seen = modified
                 try:
                     result = grade_notebook(course, path, exercises, Limits())
-                    text = render_terminal(make_report(course, [result]), color=sys.stdout.isatty())
+                    report = model_for_terminal(make_report(course, [result]))
+                    text = render_terminal(report, color=sys.stdout.isatty())
                 except InputError as error:
                     text = f"{error}\n"
                 click.echo(f"--- {time.strftime('%H:%M:%S')} ---")

@@ -6,6 +6,7 @@ import csv
 import io
 
 from zendo._results import Report
+from zendo._safe_text import for_spreadsheet
 
 COLUMNS = [
     "learner",
@@ -20,28 +21,33 @@ COLUMNS = [
 
 
 def render_csv(report: Report) -> str:
-    """The report as CSV; a submission that could not be read gets one row with its message."""
+    """The report as CSV; a submission that could not be read gets one row with its message.
+
+    Every text cell comes from someone: a learner names their folder and notebook, their
+    code writes the messages. No cell may start a spreadsheet formula.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for submission in report.submissions:
         if not submission.exercises:
             writer.writerow(
-                [submission.learner, submission.source, "", submission.status.value, 0,
-                 submission.max_points, "", _safe(submission.message)]
+                [_safe(submission.learner), _safe(submission.source), "",
+                 _safe(submission.status.value), 0, submission.max_points, "",
+                 _safe(submission.message)]
             )  # fmt: skip
         for exercise in submission.exercises:
             problem = exercise.first_problem
             message = problem.message if problem else exercise.message
             writer.writerow(
-                [submission.learner, submission.source, exercise.id, exercise.status.value,
-                 f"{exercise.points:g}", exercise.max_points,
-                 problem.hint_id if problem and problem.hint_id else "", _safe(message)]
+                [_safe(submission.learner), _safe(submission.source), _safe(exercise.id),
+                 _safe(exercise.status.value), f"{exercise.points:g}", exercise.max_points,
+                 _safe(problem.hint_id if problem and problem.hint_id else ""), _safe(message)]
             )  # fmt: skip
     return buffer.getvalue()
 
 
 def _safe(text: str) -> str:
-    # A cell that starts with = + - @ is run as a formula by spreadsheets: learner text
-    # must never become one (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # A cell that starts with = + - @, a tab or a carriage return (after any spaces) is run
+    # as a formula by spreadsheets: learner text must never become one (CSV injection).
+    return for_spreadsheet(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from zendo._results import Report, Status
+from zendo._safe_text import for_xml
 
 
 def render_junit(report: Report) -> str:
@@ -46,5 +47,16 @@ def render_junit(report: Report) -> str:
                 body += f"\nHint: {test.hint}" if test.hint else ""
                 element = ET.SubElement(case, tag, message=test.message, type=test.status.value)
                 element.text = body
+    _make_legal(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _make_legal(root: ET.Element) -> None:
+    """Write every character XML 1.0 cannot hold (control characters, lone surrogates,
+    U+FFFE/U+FFFF) as a visible escape, in every attribute and text: learner output and
+    exception messages may hold any of them, and one makes the whole file unreadable."""
+    for element in root.iter():
+        element.attrib = {name: for_xml(value) for name, value in element.attrib.items()}
+        if element.text is not None:
+            element.text = for_xml(element.text)
