@@ -142,7 +142,10 @@ def export_template_command(
     except InputError as error:
         raise UsageProblem(str(error)) from None
     click.echo(f"Exported the learner template to {target} (no solutions).")
-    click.echo(f"Its CI grades with {repository}@{pinned}: {workflow.relative_to(target)}.")
+    click.echo(
+        f"Its CI checks learners' work with {repository}@{pinned} as feedback, not grades: "
+        f"{workflow.relative_to(target)}."
+    )
 
 
 @click.command("report", epilog=EPILOG)
