@@ -66,6 +66,7 @@ def test_references_pass(course_root: Path) -> None:
     assert run.fate == "finished", run.detail
     assert len(run.outcomes) == sum(len(tests) for tests in run.collected.values()) == 8
     assert set(statuses(run).values()) == {"pass"}, [o for o in run.outcomes if o.status != "pass"]
+    assert "Passes mypy --strict" in {outcome.title for outcome in run.outcomes}
 
 
 def test_untouched_starters_fail_and_never_error(course_root: Path) -> None:

@@ -125,6 +125,7 @@ class JudgePlugin:
             "test": item.name,
             "status": "pass",
             "weight": int(marker.kwargs.get("weight", 1)),
+            "title": str(marker.kwargs.get("title", "")),
             "duration_seconds": round(call.duration, 4),
         }
         if report.failed and call.excinfo is not None:

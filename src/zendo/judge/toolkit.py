@@ -26,9 +26,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 BUDGETS: dict[str, int] = {"smoke": 10, "quick": 30, "standard": 100, "thorough": 300}
 
 
-def exercise(exercise_id: str, weight: int = 1) -> pytest.MarkDecorator:
-    """Tie a grader test to one exercise; `weight` is its share of the exercise's points."""
-    return pytest.mark.exercise(exercise_id, weight=weight)
+def exercise(exercise_id: str, weight: int = 1, *, title: str = "") -> pytest.MarkDecorator:
+    """Tie a grader test to one exercise; `weight` is its share of the exercise's points.
+
+    `title` is what the learner reads for this check ("The shares add up to the total").
+    """
+    return pytest.mark.exercise(exercise_id, weight=weight, title=title)
 
 
 def expect(condition: object, message: str, *, hint: str | None = None) -> None:
