@@ -89,6 +89,10 @@ def read_notebook_bytes(path: Path, *, follow_symlinks: bool = True) -> bytes:
     except OSError as error:
         if not follow_symlinks and error.errno == errno.ELOOP:
             raise NotebookError(_SYMLINK.format(path=path)) from None
+        if path.is_dir():  # Windows refuses to open a folder at all
+            raise NotebookError(
+                f"{path} is a folder; give the path of a .ipynb notebook."
+            ) from None
         raise NotebookError(f"{path} cannot be read: {error.strerror}.") from None
     with os.fdopen(descriptor, "rb") as file:
         status = os.fstat(file.fileno())
