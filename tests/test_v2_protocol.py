@@ -222,3 +222,35 @@ def test_the_sandbox_sees_only_python_the_observer_and_its_own_code(start: Start
         refused = learner.call("write", outside)
         assert refused.raised is not None, outside
         assert refused.raised.is_a(OSError), outside
+
+
+def test_exceptions_name_the_line_of_the_exercise_cell_and_names_from_other_cells() -> None:
+    source = (
+        "# setup\nimport math\n\n"
+        "# exercise: calc.split\n"
+        "def split(total, count):\n"
+        "    share = total // count\n"
+        "    return [share] * count\n"
+        "def uses_helper():\n"
+        "    return helper()\n"
+    )
+    sandbox = Sandbox(module="calc_split", source=source, isolation=choose_isolation())
+    learner = Learner(
+        sandbox=sandbox,
+        budget_seconds=5,
+        exercise_id="calc.split",
+        cell_start_line=4,
+        defined_elsewhere={"helper": "cell 7"},
+    )
+    try:
+        learner.start()
+        with pytest.raises(LearnerFailure) as failure:
+            _ = learner.call("split", 1, 0).value
+        assert failure.value.message == (
+            "split(1, 0) raised ZeroDivisionError: integer division or modulo by zero "
+            "(at line 3 of the exercise cell)."
+        )
+        with pytest.raises(SubmissionBroken, match=r"defined in another cell \(cell 7\)"):
+            _ = learner.call("uses_helper").value
+    finally:
+        learner.close()

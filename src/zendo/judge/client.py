@@ -55,6 +55,8 @@ class Raised:
     message: str
     errors: tuple[dict[str, Any], ...] = ()  # a pydantic ValidationError's errors()
     line: int | None = None  # a SyntaxError's line
+    at: int | None = None  # the line of the learner's file where it was raised
+    missing_name: str | None = None  # a NameError's name
 
     @property
     def name(self) -> str:
@@ -94,6 +96,8 @@ class Observation:
     returned: object = None
     raised: Raised | None = None
     printed: str = ""
+    where: str = ""  # where the exception was raised: "line 3 of the exercise cell"
+    moved: str = ""  # set when it used a name defined in another notebook cell
 
     @property
     def ok(self) -> bool:
@@ -103,11 +107,14 @@ class Observation:
     def value(self) -> Any:
         """The returned value; a learner failure naming the exception if one was raised."""
         if self.raised is not None:
+            if self.moved:
+                raise SubmissionBroken(self.moved)
             if self.raised.is_a(NotImplementedError):
                 raise LearnerFailure(
                     f"{self.shown} raised NotImplementedError: this part is not done yet."
                 )
-            raise LearnerFailure(f"{self.shown} raised {self.raised.describe()}.")
+            at = f" (at {self.where})" if self.where else ""
+            raise LearnerFailure(f"{self.shown} raised {self.raised.describe()}{at}.")
         return self.returned
 
     @property
@@ -193,6 +200,9 @@ class Learner:
 
     sandbox: Sandbox
     budget_seconds: float
+    exercise_id: str = ""
+    cell_start_line: int = 1  # the file line of the exercise cell's marker line
+    defined_elsewhere: dict[str, str] = field(default_factory=dict)  # name → "cell 4"
     used_seconds: float = 0.0
     module: Handle | None = None
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -215,12 +225,12 @@ class Learner:
             "your cell",
         )
         if loaded.raised is not None:
-            where = f" (line {loaded.raised.line} of the file)" if loaded.raised.line else ""
-            self._fail(
-                SubmissionBroken(
-                    f"Your cell could not run: it raised {loaded.raised.describe()}{where}."
-                )
+            line = loaded.raised.line or loaded.raised.at
+            at = f" (at {where_in_source(line, self.cell_start_line)})" if line else ""
+            message = loaded.moved or (
+                f"Your cell could not run: it raised {loaded.raised.describe()}{at}."
             )
+            self._fail(SubmissionBroken(message))
         module = loaded.handle
         module.origin = ""
         self.module = module
@@ -319,16 +329,30 @@ class Learner:
         errors = raised.get("errors", [])
         if type(errors) is not list or len(errors) > 50:
             raise ProtocolFault("An exception's errors are not a short list.")
-        line = raised.get("line")
+        line, at, name = raised.get("line"), raised.get("at"), raised.get("name")
+        found = Raised(
+            classes=tuple(classes),
+            message=check_text(raised.get("message", ""), 2_000, "exception message"),
+            errors=tuple(_error_entry(entry) for entry in errors),
+            line=line if type(line) is int else None,
+            at=at if type(at) is int and at > 0 else None,
+            missing_name=name if type(name) is str and len(name) <= 200 else None,
+        )
+        moved = ""
+        if found.missing_name in self.defined_elsewhere and found.is_a(NameError):
+            name = found.missing_name
+            cell = self.defined_elsewhere[name]
+            moved = (
+                f"Your code uses {name!r}, which is defined in another cell ({cell}). An "
+                "exercise is graded on its own cell plus the '# setup' cells only: move "
+                f"{name!r} into the exercise cell of {self.exercise_id}."
+            )
         return Observation(
             shown=shown,
-            raised=Raised(
-                classes=tuple(classes),
-                message=check_text(raised.get("message", ""), 2_000, "exception message"),
-                errors=tuple(_error_entry(entry) for entry in errors),
-                line=line if type(line) is int else None,
-            ),
+            raised=found,
             printed=printed,
+            where=where_in_source(found.at, self.cell_start_line) if found.at else "",
+            moved=moved,
         )
 
     def _module(self) -> Handle:
@@ -345,6 +369,13 @@ class Learner:
 
     def close(self) -> None:
         self.sandbox.close()
+
+
+def where_in_source(file_line: int, cell_start_line: int) -> str:
+    """`line 3 of the exercise cell`, or `the setup cell (line 2 of the file)`."""
+    if file_line < cell_start_line:
+        return f"the setup cell (line {file_line} of the file)"
+    return f"line {file_line - cell_start_line + 1} of the exercise cell"
 
 
 def _error_entry(entry: object) -> dict[str, Any]:

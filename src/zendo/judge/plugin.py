@@ -39,6 +39,7 @@ class ExerciseJob:
     source: str
     cell_start_line: int
     timeout_seconds: float
+    defined_elsewhere: dict[str, str]
 
 
 @dataclass
@@ -78,7 +79,13 @@ class JudgePlugin:
             sandbox = Sandbox(
                 module=job.module, source=job.source, limits=self.limits, isolation=self.isolation
             )
-            found = Learner(sandbox=sandbox, budget_seconds=job.timeout_seconds)
+            found = Learner(
+                sandbox=sandbox,
+                budget_seconds=job.timeout_seconds,
+                exercise_id=job.exercise_id,
+                cell_start_line=job.cell_start_line,
+                defined_elsewhere=job.defined_elsewhere,
+            )
             self.learners[job.exercise_id] = found
         if found.module is None:
             try:

@@ -47,6 +47,7 @@ class ExerciseSpec(_Model):
     source: str
     cell_start_line: int = Field(ge=1)
     timeout_seconds: float = Field(gt=0, le=3600)
+    defined_elsewhere: dict[str, str] = {}
 
 
 class JudgeJob(_Model):
@@ -101,6 +102,7 @@ def judge_lesson(
                     source=source.source,
                     cell_start_line=source.cell_start_line,
                     timeout_seconds=timeouts[exercise_id],
+                    defined_elsewhere=dict(source.defined_elsewhere),
                 )
                 for exercise_id, source in sources.items()
             ],
@@ -179,6 +181,7 @@ def run_job(job_path: Path) -> int:
                 spec.source,
                 spec.cell_start_line,
                 spec.timeout_seconds,
+                spec.defined_elsewhere,
             )
             for spec in job.exercises
         },

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.strategies import SearchStrategy
 
-from zendo.judge.client import Learner, LearnerFailure, Observation, show
+from zendo.judge.client import Learner, LearnerFailure, Observation, show, where_in_source
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -174,10 +174,7 @@ class Submitted:
 
     def where(self, file_line: int) -> str:
         """`line 3 of the exercise cell`, or `the setup cell (line 2 of the file)`."""
-        line = self.cell_line(file_line)
-        if line is None:
-            return f"the setup cell (line {file_line} of the file)"
-        return f"line {line} of the exercise cell"
+        return where_in_source(file_line, self.cell_start_line)
 
     def cell_source(self) -> str:
         """The exercise cell alone, ending in exactly one newline."""

@@ -20,6 +20,7 @@ import operator
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -81,6 +82,7 @@ class Observer:
 
     def __init__(self) -> None:
         self.handles = Handles()
+        self.learner_files: set[str] = set()
 
     def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         number = request.get("id")
@@ -95,13 +97,17 @@ class Observer:
             except BaseException as error:  # learner code raised: that is the observation
                 return {
                     "id": number,
-                    "raised": describe_exception(error),
+                    "raised": describe_exception(error, self.learner_files),
                     "out": capture.getvalue(),
                 }
             try:
                 encoded = encode(result, self.handles)
             except BaseException as error:  # a learner repr blew up while being encoded
-                return {"id": number, "raised": describe_exception(error), "out": ""}
+                return {
+                    "id": number,
+                    "raised": describe_exception(error, self.learner_files),
+                    "out": "",
+                }
             return {"id": number, "ok": encoded, "out": capture.getvalue()}
         finally:
             sys.stdout, sys.stderr = saved
@@ -156,12 +162,14 @@ class Observer:
             raise WireError(f"Cannot load a module from {path!r}.")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
+        self.learner_files.add(path)
         spec.loader.exec_module(module)
         return module
 
 
-def describe_exception(error: BaseException) -> dict[str, Any]:
-    """An exception as data: its class and ancestry, message, and pydantic-style errors."""
+def describe_exception(error: BaseException, learner_files: set[str]) -> dict[str, Any]:
+    """An exception as data: its class and ancestry, message, where in the learner's file
+    it was raised, the missing name of a NameError, and pydantic-style errors."""
     try:
         message = str(error)
     except BaseException:
@@ -169,6 +177,11 @@ def describe_exception(error: BaseException) -> dict[str, Any]:
     data: dict[str, Any] = {"class": class_names(type(error)), "message": message[:MAX_MESSAGE]}
     if isinstance(error, SyntaxError) and type(error.lineno) is int:
         data["line"] = error.lineno
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename in learner_files and type(line) is int:
+            data["at"] = line  # the last frame in the learner's file: where it went wrong
+    if isinstance(error, NameError) and type(error.name) is str:
+        data["name"] = error.name[:200]
     errors = getattr(type(error), "errors", None)
     if callable(errors):
         try:
