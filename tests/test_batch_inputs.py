@@ -94,6 +94,10 @@ def hostile_class(course_root: Path, tmp_path: Path) -> Path:
     text = json.dumps(_notebook_json(solution))
     nested = "[" * 200_000 + "]" * 200_000
     (folder / "deep" / "01_demo.ipynb").write_text(text[:-1] + f', "x": {nested}}}')
+    # Two million numbers: 10 MB on disk, and gigabytes once parsed, were it parsed.
+    (folder / "wide").mkdir()
+    numbers = ",".join(["1000"] * 2_000_000)
+    (folder / "wide" / "01_demo.ipynb").write_text(text[:-1] + f', "x": [{numbers}]}}')
     # A cell holding a lone surrogate, which a JSON escape can carry and UTF-8 cannot.
     (folder / "surr").mkdir()
     surrogate = "# exercise: demo.greet\ngreeting = '\udfff'"
@@ -118,6 +122,7 @@ EXPECTED = {
         "dup/exercises/old/01_demo.ipynb. Keep only the one",
     ),
     "deep/01_demo.ipynb": ("deep/01_demo.ipynb", "is JSON nested 200001 levels deep"),
+    "wide/01_demo.ipynb": ("wide/01_demo.ipynb", "JSON values, over the 1,000,000"),
     "surr/01_demo.ipynb": ("surr/01_demo.ipynb: cell 4", "not valid Unicode"),
     "expr/01_demo.ipynb": ("demo.add (cell 3)", "nested too deeply for Python to read"),
     "gus/01_demo.ipynb": ("gus/01_demo.ipynb", "is not a regular file"),

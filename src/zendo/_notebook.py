@@ -25,8 +25,10 @@ SETUP_MARKER = "# setup"
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
 # JupyterLab's notebooks nest a dozen levels at most (outputs, rich data, widget state).
 MAX_JSON_DEPTH = 100
-# A JSON string (skipped whole), or one bracket of an array or object.
-_JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+# Parsed JSON takes up to a hundred bytes per value: this bounds a notebook's memory.
+MAX_JSON_VALUES = 1_000_000
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 _SYMLINK = (
     "{path} is a symbolic link, and a submission must be the notebook file itself: links "
     "are never followed, since they could point at other people's work. Replace the link "
@@ -126,14 +128,20 @@ def read_notebook_json(path: Path) -> dict[str, object]:
 def parse_notebook_json(raw: bytes, path: Path) -> dict[str, object]:
     """Parse a notebook's bytes (read from `path`), refusing what is not nbformat 4.
 
-    The JSON may come from anyone, so its nesting depth is checked before `json` (which
-    recurses once per level) sees it.
+    The JSON may come from anyone, so its nesting depth (`json` recurses once per level)
+    and its number of values (each costs memory) are checked before `json` sees it.
     """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise NotebookError(f"{path} is not a text file, so it cannot be a notebook.") from None
-    depth = _json_depth(text)
+    values, depth = _json_shape(text)
+    if values > MAX_JSON_VALUES:
+        raise NotebookError(
+            f"{path} holds about {values:,} JSON values, over the {MAX_JSON_VALUES:,} that "
+            "grading reads (huge outputs?): clear its outputs (Edit → Clear Outputs of All "
+            "Cells) and save it again."
+        )
     if depth > MAX_JSON_DEPTH:
         raise NotebookError(
             f"{path} is JSON nested {depth} levels deep, and a notebook never needs more than "
@@ -163,20 +171,26 @@ def parse_notebook_json(raw: bytes, path: Path) -> dict[str, object]:
     return data
 
 
-def _json_depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in JSON text, without recursing.
+def _json_shape(text: str) -> tuple[int, int]:
+    """How many values JSON text holds (roughly), and how deep its arrays and objects nest.
 
-    Strings are skipped whole, so brackets inside them do not count. On text that is not
-    JSON the count may be off; `json` then reports the real problem.
+    Counted without recursing and without building the values: strings are cut out
+    first, so brackets and commas inside them do not count. On text that is not JSON the
+    counts may be off; `json` then reports the real problem. The depth is not measured
+    (0) when there are too many values anyway.
     """
+    skeleton = _JSON_STRING.sub("", text)
+    values = skeleton.count(",") + skeleton.count("[") + skeleton.count("{")
+    if values > MAX_JSON_VALUES:
+        return values, 0
     depth = deepest = 0
-    for token in _JSON_STRUCTURE.finditer(text):
-        if token[0] in "[{":
+    for bracket in _JSON_BRACKET.finditer(skeleton):
+        if bracket[0] in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif token[0] in "]}":
+        else:
             depth -= 1
-    return deepest
+    return values, deepest
 
 
 def read_cells(path: Path) -> list[Cell]:
