@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, replace_cells
-from zendo._batch import find_submissions, grade_submission
+from zendo._batch import find_submissions, grade_submission, merge_reports
 from zendo._course import Course
 from zendo._errors import InputError
 from zendo._limits import Limits
-from zendo._results import Status
+from zendo._results import Report, Status
 
 RIGHT = "# exercise: demo.greet\ndef greet(name):\n    return f'Hello, {name}!'"
 WRONG = "# exercise: demo.greet\ndef greet(name):\n    return 'Hi'"
@@ -290,3 +290,14 @@ def test_resume_takes_only_a_gradebook_from_these_graders_and_this_zendo(
     assert reason in refused.stderr
     assert "Grade everything again without --resume" in refused.stderr
     assert json.loads(gradebook.read_text(encoding="utf-8")) == report  # left as it was
+
+
+@pytest.mark.parametrize(
+    "change", [{"zendo_version": "0.0.1"}, {"course_version": "v1999.1"}, {"grader_hashes": {}}]
+)
+def test_merge_joins_only_shards_of_one_batch(change: dict[str, object]) -> None:
+    shard = Report(zendo_version="1.0", course="c", course_version="v1", submissions=[])
+    shard = shard.model_copy(update={"grader_hashes": {"01_demo": "a" * 64}})
+    with pytest.raises(InputError, match="merge only shards of one batch"):
+        merge_reports([shard, shard.model_copy(update=change)])
+    assert merge_reports([shard, shard]) == shard
