@@ -11,10 +11,14 @@ engine's environment, reach no server, and leave no process behind.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import pwd
 import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +27,13 @@ from pathlib import Path
 import pytest
 
 from tests.test_v2_course import COURSE_V2, IDS, grade_cells, grade_notebook, header
-from tests.test_v2_sandbox import processes_with
+from tests.test_v2_sandbox import (
+    REPO,
+    UNPRIVILEGED_USER,
+    ensure_user,
+    processes_with,
+    unprivileged_python,
+)
 from zendo.judge.runner import JudgeRun
 
 ATTACKS = sorted((COURSE_V2 / "attacks").glob("*.py"))
@@ -179,3 +189,69 @@ def test_no_connection_reached_the_server(corpus: Corpus) -> None:
 
 def test_no_process_outlives_its_submission(corpus: Corpus) -> None:
     assert processes_with(corpus.token) == []
+
+
+UNPRIVILEGED_PROBE = """
+import json, sys
+from pathlib import Path
+from tests.test_v2_course import grade_cells, grade_notebook, header
+course = Path(sys.argv[1])
+report = {"honest": [o.status.value for o in grade_notebook(
+    course, course / "solutions" / "01_calc.ipynb", ["calc.split", "calc.money", "calc.typed"]
+).outcomes]}
+for name in sys.argv[3:]:
+    path = course / "attacks" / f"{name}.py"
+    source = path.read_text().replace("__TOKEN__", sys.argv[2]).replace("__COURSE__", str(course))
+    source = source.replace("__SITE__", "/nonexistent").replace("__OTHER__", "/nonexistent")
+    run = grade_cells(course, {header(path)["exercise"]: source}, course / f"{name}.ipynb")
+    report[name] = sorted({o.status.value for o in run.outcomes})
+print(json.dumps(report))
+"""
+
+
+def test_grading_as_an_unprivileged_user_holds_against_attacks() -> None:
+    # The same judge, run by a user without privileges (created here when run as root).
+    folder = Path(tempfile.mkdtemp(prefix="zendo-unprivileged-grading-"))
+    try:
+        folder.chmod(0o755)
+        course = folder / "course"
+        shutil.copytree(COURSE_V2, course)
+        (folder / "tests").mkdir()
+        for name in ["__init__.py", "conftest.py", "test_v2_course.py"]:
+            shutil.copy(REPO / "tests" / name, folder / "tests" / name)
+        (folder / "probe.py").write_text(UNPRIVILEGED_PROBE, encoding="utf-8")
+        token = f"zendo-attack-unprivileged-{time.monotonic_ns()}"
+        if os.geteuid() == 0:
+            ensure_user(UNPRIVILEGED_USER)
+            for path in [folder, *folder.rglob("*")]:
+                os.chown(path, pwd.getpwnam(UNPRIVILEGED_USER).pw_uid, -1)
+            command = ["runuser", "-u", UNPRIVILEGED_USER, "--"]
+            command += [unprivileged_python(UNPRIVILEGED_USER)]
+        else:
+            command = [sys.executable]
+        site = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(folder), str(REPO / "src"), *site]))
+        attacks = ["write_outside", "orphans", "proc_snoop", "endless_loop", "lying_int"]
+        done = subprocess.run(
+            [*command, str(folder / "probe.py"), str(course), token, *attacks],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=folder,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        report = json.loads(done.stdout)
+        assert set(report["honest"]) == {"pass"}
+        assert report["endless_loop"] == ["timeout"]
+        for name in ["write_outside", "orphans", "proc_snoop", "lying_int"]:
+            assert report[name] == ["fail"], (name, report[name])
+        grader = course / "tests" / "graders" / "test_01_calc.py"
+        assert (
+            grader.read_bytes()
+            == (COURSE_V2 / "tests" / "graders" / "test_01_calc.py").read_bytes()
+        )
+        assert processes_with(token) == []
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -273,12 +273,22 @@ print(json.dumps(report))
 """
 
 
-def _unprivileged_python(user: str) -> str:
+UNPRIVILEGED_USER = "zendo-sandbox-test"
+
+
+def ensure_user(user: str) -> None:
+    """Create an unprivileged system user (we are root) unless it exists."""
+    if subprocess.run(["id", user], capture_output=True, check=False).returncode:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
+            check=True,
+        )
+
+
+def unprivileged_python(user: str) -> str:
     """A Python of this version the unprivileged user can run (the venv's may sit in /root)."""
-    for candidate in (
-        sys.executable,
-        f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}",
-    ):
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    for candidate in (sys.executable, f"/usr/bin/python{version}"):
         probe = subprocess.run(
             ["runuser", "-u", user, "--", candidate, "-c", "pass"],
             capture_output=True,
@@ -287,13 +297,12 @@ def _unprivileged_python(user: str) -> str:
         if probe.returncode == 0:
             return candidate
     raise AssertionError(
-        f"No Python {sys.version_info[0]}.{sys.version_info[1]} that {user} can run; "
-        "install Debian's python3 or put the venv where other users can read it."
+        f"No Python {version} that {user} can run; install Debian's python3 or put the "
+        "venv where other users can read it."
     )
 
 
 def test_the_sandbox_works_for_an_unprivileged_user() -> None:
-    user = "zendo-sandbox-test"
     folder = Path(tempfile.mkdtemp(prefix="zendo-unprivileged-"))
     folder.chmod(0o755)
     (folder / "probe.py").write_text(PROBE, encoding="utf-8")
@@ -303,19 +312,9 @@ def test_the_sandbox_works_for_an_unprivileged_user() -> None:
     token = f"zendo-orphan-unprivileged-{time.monotonic_ns()}"
     try:
         if os.geteuid() == 0:
-            if subprocess.run(["id", user], capture_output=True, check=False).returncode:
-                subprocess.run(
-                    [
-                        "useradd",
-                        "--system",
-                        "--no-create-home",
-                        "--shell",
-                        "/usr/sbin/nologin",
-                        user,
-                    ],
-                    check=True,
-                )
-            command = ["runuser", "-u", user, "--", _unprivileged_python(user)]
+            ensure_user(UNPRIVILEGED_USER)
+            command = ["runuser", "-u", UNPRIVILEGED_USER, "--"]
+            command += [unprivileged_python(UNPRIVILEGED_USER)]
         else:
             command = [sys.executable]
         done = subprocess.run(
