@@ -165,8 +165,9 @@ def test_forged_or_malformed_answers_are_the_submissions_error(start: Start) -> 
         "def garbage():\n    os.write(OUT, b'not json\\n')\n"
         "def huge():\n    os.write(OUT, b'[' * 20_000_000)\n"
         'def bad_tag():\n    os.write(OUT, b\'{"id": 2, "ok": {"t": "int", "v": 5}}\\n\')\n'
+        "def nested():\n    os.write(OUT, b'[' * 200_000 + b'\\n')\n"
     )
-    for name in ["forge", "garbage", "huge", "bad_tag"]:
+    for name in ["forge", "garbage", "huge", "bad_tag", "nested"]:
         learner = start(source)
         with pytest.raises(SandboxDied):
             learner.call(name)

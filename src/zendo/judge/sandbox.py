@@ -266,7 +266,7 @@ class Sandbox:
         answer = self._read_line(deadline)
         try:
             data = json.loads(answer)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting too deep to parse
             self.kill()
             raise SandboxDied("The sandbox answered with something that is not JSON.") from None
         if type(data) is not dict:
