@@ -53,6 +53,12 @@ benchmark: $(TEST_READY)
 	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_check.py
 	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_notebook_check.py
 
+# Zendo against nbgrader and otter-grader on one assignment, interleaved (about 15 minutes;
+# installs them in a venv of their own under ~/.cache/zendo-bench, never in .venv).
+.PHONY: benchmark-anchor
+benchmark-anchor: $(TEST_READY)
+	PATH="$(BIN):$$PATH" $(BIN)/python benchmarks/bench_anchor.py
+
 # The environment and JupyterLab's layout only: progress and backups in .zendo/ are the
 # learner's and stay.
 clean:
