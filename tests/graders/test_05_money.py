@@ -1018,6 +1018,23 @@ def test_convert_uses_target_minor_units(submission: ModuleType) -> None:
         )
 
 
+@exercise("money.convert", title="Computes the product exactly, then rounds once")
+def test_convert_rounds_only_once(submission: ModuleType) -> None:
+    # 2.00 * 0.502499…95 is 1.00499…9 exactly (32 digits). Decimal's default context keeps
+    # 28 digits, so a plain `amount * rate` first rounds it to 1.005, and HALF_UP then
+    # makes 1.01: two roundings where the statement asks for one.
+    amount, rate = Decimal("2.00"), Decimal("0.50249999999999999999999999999995")
+    shown = f"convert(Decimal('2.00'), Decimal('{rate}'), 'USD', ROUND_HALF_UP)"
+    got = submission.convert(amount, rate, "USD", ROUND_HALF_UP)
+    expect(
+        isinstance(got, Decimal) and str(got) == "1.00",
+        f"{shown} returned {show(got)}; expected Decimal('1.00'). The exact product is "
+        "1.0049999999999999999999999999999, which rounds to 1.00; a product first rounded "
+        "to Decimal's default 28 digits becomes 1.005, and then 1.01.",
+        hint="round_only_the_result",
+    )
+
+
 @exercise("money.convert", title="Uses the caller's rounding mode")
 def test_convert_honours_rounding_mode(submission: ModuleType) -> None:
     cases: list[tuple[str, str, str, str | None, str]] = [
@@ -1087,7 +1104,7 @@ targets = st.one_of(
 )
 
 
-@exercise("money.convert", title="A round trip lands within one cent")
+@exercise("money.convert", title="A round trip to a finer currency lands within one cent")
 @given(
     amount=st.decimals(Decimal("0"), Decimal("1000000"), places=2),
     target=targets,
