@@ -301,3 +301,43 @@ def test_merge_joins_only_shards_of_one_batch(change: dict[str, object]) -> None
     with pytest.raises(InputError, match="merge only shards of one batch"):
         merge_reports([shard, shard.model_copy(update=change)])
     assert merge_reports([shard, shard]) == shard
+
+
+# Learner code that ends the grading process with the exit code of an internal fault.
+EXIT_THREE = "# exercise: demo.greet\nimport os\nos._exit(3)"
+
+
+@pytest.mark.slow
+def test_code_that_ends_its_grading_process_is_its_learners_error(
+    course_root: Path, tmp_path: Path
+) -> None:
+    """Today's engine reads a child's exit code 3 as the course's fault; a learner can exit
+    with it. The batch asks the course's graders again without learner code, finds them
+    sound, and makes it that learner's error instead of ending the class's batch."""
+    solution = course_root / "solutions" / "01_demo.ipynb"
+    folder = tmp_path / "class"
+    for learner, code in (("ada", RIGHT), ("bob", WRONG), ("zed", EXIT_THREE)):
+        (folder / learner).mkdir(parents=True)
+        replace_cells(solution, {"demo.greet": code}, folder / learner / "01_demo.ipynb")
+    gradebook = tmp_path / "class.json"
+    run = zendo_grade(course_root, str(folder), "--jobs", "2", "--gradebook", str(gradebook))
+    assert run.returncode == 1, run.stderr
+    results = graded(gradebook)
+    zed = results["zed/01_demo.ipynb"]
+    assert (zed["status"], zed["points"]) == ("error", 0.0)
+    assert str(zed["message"]).startswith("Grading could not finish: while this notebook's")
+    assert "os._exit()" in str(zed["message"])
+    assert_honest_results_as_alone(course_root, folder, results, tmp_path)
+
+
+def test_broken_graders_end_the_batch_with_exit_3_naming_the_course(
+    course_root: Path, tmp_path: Path
+) -> None:
+    graders = course_root / "tests" / "graders" / "test_01_demo.py"
+    graders.write_text(graders.read_text(encoding="utf-8") + "\ndef broken(:\n", encoding="utf-8")
+    folder = tmp_path / "class" / "ada"
+    folder.mkdir(parents=True)
+    replace_cells(course_root / "solutions" / "01_demo.ipynb", {}, folder / "01_demo.ipynb")
+    run = zendo_grade(course_root, str(folder.parent), "--jobs", "2")
+    assert run.returncode == 3
+    assert "Error: The graders of lesson 'demo' are broken" in run.stderr

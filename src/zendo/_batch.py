@@ -22,7 +22,7 @@ from pathlib import Path
 
 from zendo._course import Course, Exercise
 from zendo._errors import CourseError, InputError, NotebookError, SandboxError
-from zendo._extract import exercise_ids_in, extract_from_saved
+from zendo._extract import ExerciseSource, exercise_ids_in, extract_from_saved
 from zendo._forkserver import ForkServer
 from zendo._grade import grade_sources
 from zendo._limits import Limits
@@ -257,6 +257,24 @@ def grade_submission(
     The file is read once, without following a symlink, and graded from those bytes: a
     file swapped while the batch runs cannot change what is graded.
     """
+    prepared = _prepare(course, submission)
+    if isinstance(prepared, SubmissionResult):
+        return prepared
+    return _grade_prepared(course, prepared, limits, launcher)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A submission read and extracted, ready to grade."""
+
+    submission: Submission
+    digest: str
+    exercises: list[Exercise]
+    sources: dict[str, ExerciseSource]
+
+
+def _prepare(course: Course, submission: Submission) -> _Prepared | SubmissionResult:
+    """Read and extract a submission, or the `error` result saying why it cannot be."""
     if submission.problem:
         return _broken(submission, "", submission.problem)
     try:
@@ -270,14 +288,61 @@ def grade_submission(
         sources = extract_from_saved(cells, submission.path, [e.id for e in exercises])
     except NotebookError as error:
         return _broken(submission, digest, str(error))
-    result = grade_sources(course, sources, exercises, limits, submission.key, launcher)
+    return _Prepared(submission, digest, exercises, sources)
+
+
+def _grade_prepared(
+    course: Course, prepared: _Prepared, limits: Limits, launcher: Launcher | None
+) -> SubmissionResult:
+    submission = prepared.submission
+    result = grade_sources(
+        course, prepared.sources, prepared.exercises, limits, submission.key, launcher
+    )
     return result.model_copy(
         update={
             "source": submission.key,
             "learner": encodable(submission.learner),
-            "sha256": digest,
+            "sha256": prepared.digest,
         }
     )
+
+
+_BROKE_GRADING = (
+    "Grading could not finish: while this notebook's code ran, the grading process itself "
+    "was stopped or tampered with (for example by os._exit(), by killing or signalling a "
+    "process, or by writing to files or pipes that are not yours). The course's checks run "
+    "normally without this code. Remove that part, save the notebook and submit again."
+)
+
+
+def _after_fault(
+    course: Course, prepared: _Prepared, limits: Limits, server: ForkServer, fault: Exception
+) -> SubmissionResult:
+    """Whose fault was it: the course's or engine's (raised again), or this submission's?
+
+    The course's graders run once more, in a fresh cold child, on empty code: no learner
+    code runs in that probe. If it fails too, the course or the engine is at fault, found
+    without learner code, and the batch stops (exit 3). If it passes, the submission
+    broke its own run: it is graded once more (a passing fault, such as a process limit
+    reached because of another submission, should not cost a learner their grade), and
+    if it breaks its run again, that is its `error`.
+    """
+    server.close()  # whatever the submission did to the warm server, start afresh
+    empty = {
+        exercise.id: ExerciseSource(exercise.id, "\n", 1, None) for exercise in prepared.exercises
+    }
+    # A cold child, without the warm server: its errors name the graders' own problem.
+    grade_sources(course, empty, prepared.exercises, limits, "(the course's own probe)")
+    logger.warning(
+        "A submission broke its grading run; the graders run without it",
+        extra={"fault": type(fault).__name__, "exercises": sorted(empty)},
+    )
+    server.close()
+    try:
+        return _grade_prepared(course, prepared, limits, server)
+    except (CourseError, SandboxError):
+        server.close()
+        return _broken(prepared.submission, prepared.digest, _BROKE_GRADING)
 
 
 def _broken(submission: Submission, digest: str, message: str) -> SubmissionResult:
@@ -336,10 +401,17 @@ def grade_batch(
             local.server = ForkServer()
             with lock:
                 servers.append(local.server)
+        server: ForkServer = local.server
         try:
-            return grade_submission(course, submission, limits, local.server)
+            prepared = _prepare(course, submission)
+            if isinstance(prepared, SubmissionResult):
+                return prepared
+            try:
+                return _grade_prepared(course, prepared, limits, server)
+            except (CourseError, SandboxError) as fault:
+                return _after_fault(course, prepared, limits, server, fault)
         except (CourseError, SandboxError):
-            raise
+            raise  # the course's or the engine's, shown by a run without learner code
         except Exception as error:  # one submission must not end the batch
             # An engine bug met by one notebook: that submission's error, and a log
             # line to report, while the rest of the class is graded.
@@ -358,7 +430,12 @@ def grade_batch(
         cleanup.callback(_close_all, servers)
         futures = {pool.submit(grade_one, s): s for s in pending}
         for future in as_completed(futures):
-            result = future.result()
+            try:
+                result = future.result()
+            except (CourseError, SandboxError):
+                for waiting in futures:  # the course is broken for everyone: stop early
+                    waiting.cancel()
+                raise
             with lock:
                 results[result.source] = result
                 ordered = [results[key] for key in sorted(results)]
