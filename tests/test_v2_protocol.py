@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -16,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from zendo.judge import Handle, Iterate, Learner, LearnerFailure, SandboxDied, SubmissionBroken
+from zendo.judge import (
+    Handle,
+    Iterate,
+    Learner,
+    LearnerFailure,
+    SandboxDied,
+    SubmissionBroken,
+    TooSlow,
+)
 from zendo.judge.sandbox import OBSERVER_DIR, Sandbox, choose_isolation
 
 Start = Callable[[str], Learner]
@@ -195,7 +204,7 @@ def test_values_beyond_the_limits_stay_in_the_sandbox(start: Start) -> None:
     learner = start(
         "def deep():\n    value = []\n    for _ in range(100):\n        value = [value]\n"
         "    return value\n"
-        "def wide():\n    return list(range(200_000))\n"
+        "def wide():\n    return [str(n) for n in range(1_100_000)]\n"
     )
     for name in ["deep", "wide"]:
         got = learner.call(name).value
@@ -255,3 +264,53 @@ def test_exceptions_name_the_line_of_the_exercise_cell_and_names_from_other_cell
             _ = learner.call("uses_helper").value
     finally:
         learner.close()
+
+
+def test_graders_can_build_helper_objects_keep_results_and_name_standard_classes(
+    start: Start,
+) -> None:
+    learner = start(
+        "print('loading')\n"
+        "class CurrencyMismatchError(ValueError):\n    pass\n"
+        "def dedupe(items):\n    seen = set()\n"
+        "    return [x for x in items if not (x in seen or seen.add(x))]\n"
+        "def fresh():\n    return ['a']\n"
+        "SHARED = ['b']\n"
+        "def shared():\n    return SHARED\n"
+    )
+    assert learner.import_printed == "loading\n"
+    helpers = learner.define(
+        "counting",
+        "class Counted:\n"
+        "    comparisons = 0\n"
+        "    def __init__(self, n):\n        self.n = n\n"
+        "    def __eq__(self, other):\n"
+        "        Counted.comparisons += 1\n        return self.n == other.n\n"
+        "    def __hash__(self):\n        return hash(self.n)\n"
+        "def items(count):\n    return [Counted(n % 10) for n in range(count)]\n"
+        "def comparisons():\n    return Counted.comparisons\n",
+    )
+    items = helpers.keep("items", 1000).handle
+    kept = learner.call("dedupe", items).value
+    assert len(kept) == 10
+    assert all(isinstance(item, Handle) and item.class_name == "Counted" for item in kept)
+    assert helpers.call("comparisons").value < 1000
+    error_class = learner.get("CurrencyMismatchError").handle
+    assert learner.op("issubclass", error_class, ValueError).value is True
+    assert learner.op("isinstance", Decimal("1"), Decimal).value is True
+    first, second = learner.keep("fresh").handle, learner.keep("fresh").handle
+    assert learner.op("is", first, second).value is False
+    assert learner.op("is", learner.keep("shared").handle, learner.keep("shared").handle).value
+    assert learner.op("value", first).value == ["a"]
+    many = learner.call("dedupe", list(range(100_000)) * 2).value
+    assert many == list(range(100_000))
+
+
+def test_a_graders_time_limit_fails_the_check_and_restarts_the_sandbox(start: Start) -> None:
+    learner = start("def slow(seconds):\n    import time\n    time.sleep(seconds)\n    return 1\n")
+    began = time.monotonic()
+    too_slow = pytest.raises(TooSlow, match=r"slow\(5\) was still running after 0\.5 seconds")
+    with too_slow, learner.time_limit(0.5):
+        learner.call("slow", 5)
+    assert time.monotonic() - began < 0.5 + 1
+    assert learner.call("slow", 0).value == 1  # a fresh sandbox answers

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         Observation,
         Raised,
         SubmissionBroken,
+        TooSlow,
         show,
     )
     from zendo.judge.sandbox import SandboxDied, SandboxGone, SandboxTimeout
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 # zendo.judge.sandbox) without importing pytest and hypothesis, about 0.7 s.
 _HOMES = {
     "client": ["Handle", "Learner", "LearnerFailure", "Observation", "Raised",
-               "SubmissionBroken", "show"],
+               "SubmissionBroken", "TooSlow", "show"],
     "sandbox": ["SandboxDied", "SandboxGone", "SandboxTimeout"],
     "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "check_table", "exercise", "expect",
                 "expect_outcome", "fail", "hypothesis_settings", "property_test", "same"],
@@ -85,6 +86,7 @@ __all__ = [
     "SandboxTimeout",
     "SubmissionBroken",
     "Submitted",
+    "TooSlow",
     "ToolRun",
     "check_table",
     "exercise",

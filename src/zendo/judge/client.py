@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -41,6 +42,10 @@ class LearnerFailure(AssertionError):  # noqa: N818 - a failed check, not an err
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+class TooSlow(LearnerFailure):
+    """A call ran past a grader's own time limit (`Learner.time_limit`); the sandbox restarts."""
 
 
 class SubmissionBroken(SandboxGone):
@@ -168,6 +173,16 @@ class Handle:
             kwargs=kwargs,
         )
 
+    def keep(self, method: str, *args: object, **kwargs: object) -> Observation:
+        """Like `call`, but the result stays in the sandbox: its value is always a Handle."""
+        shown = f"{self.origin}.{method}({_arguments(args, kwargs)})"
+        return self.learner.request(
+            {"op": "call_method", "target": self.id, "name": method, "keep": True},
+            shown,
+            args=args,
+            kwargs=kwargs,
+        )
+
     def invoke(self, *args: object, **kwargs: object) -> Observation:
         """Call the object itself (a class, a function): `money_class.invoke(1234, "EUR")`."""
         shown = f"{self.origin}({_arguments(args, kwargs)})"
@@ -204,7 +219,9 @@ class Learner:
     cell_start_line: int = 1  # the file line of the exercise cell's marker line
     defined_elsewhere: dict[str, str] = field(default_factory=dict)  # name → "cell 4"
     used_seconds: float = 0.0
+    import_printed: str = ""  # what the cell printed while it was loaded
     module: Handle | None = None
+    _limit: float | None = None
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _gone: SandboxGone | None = None
 
@@ -234,6 +251,7 @@ class Learner:
         module = loaded.handle
         module.origin = ""
         self.module = module
+        self.import_printed = loaded.printed
 
     def call(self, name: str, *args: object, **kwargs: object) -> Observation:
         """Call the top-level function (or class) `name` of the learner's cell."""
@@ -244,6 +262,48 @@ class Learner:
             args=args,
             kwargs=kwargs,
         )
+
+    def keep(self, name: str, *args: object, **kwargs: object) -> Observation:
+        """Like `call`, but the result stays in the sandbox: its value is always a Handle.
+
+        For identity and mutation checks: `learner.op("is", first, second)`, or call a
+        method on the kept list and call the function again.
+        """
+        shown = f"{name}({_arguments(args, kwargs)})"
+        return self.request(
+            {"op": "call_method", "target": self._module().id, "name": name, "keep": True},
+            shown,
+            args=args,
+            kwargs=kwargs,
+        )
+
+    def define(self, name: str, source: str) -> Handle:
+        """Run a grader's helper code in the sandbox, as a module of its own; its handle.
+
+        For objects a learner's code must receive that are not plain data: a class that
+        counts comparisons, an object whose `__str__` raises. The code runs beside the
+        learner's, so it must hold no expected value: learner code can read it.
+        """
+        self._module()
+        defined = self.request({"op": "define", "module": name, "source": source}, name)
+        if defined.raised is not None:
+            raise RuntimeError(f"The grader's helper {name} raised {defined.raised.describe()}.")
+        helper = defined.handle
+        helper.origin = name
+        return helper
+
+    @contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Within the block, a call running past `seconds` raises TooSlow (a failed check).
+
+        The exercise's own budget still applies. After TooSlow the sandbox is started
+        afresh on the next request: objects made before are gone.
+        """
+        previous, self._limit = self._limit, seconds
+        try:
+            yield
+        finally:
+            self._limit = previous
 
     def get(self, name: str) -> Observation:
         """A top-level name of the learner's cell: a class, a constant, a function."""
@@ -284,9 +344,16 @@ class Learner:
         for key, item in values.items():
             message[key] = encode(item, self)
         remaining = self.budget_seconds - self.used_seconds
+        limit = self._limit
+        wait = remaining if limit is None else min(remaining, limit)
         began = time.monotonic()
         try:
-            answer = self.sandbox.request(message, remaining)
+            answer = self.sandbox.request(message, wait)
+        except SandboxTimeout as gone:
+            if limit is not None and wait < remaining:
+                self._restart()
+                raise TooSlow(f"{shown} was still running after {limit:g} seconds.") from None
+            self._fail(self._explain(gone))
         except SandboxGone as gone:
             self._fail(self._explain(gone))
         finally:
@@ -354,6 +421,12 @@ class Learner:
             where=where_in_source(found.at, self.cell_start_line) if found.at else "",
             moved=moved,
         )
+
+    def _restart(self) -> None:
+        """Kill this sandbox; the next request starts a fresh one on the same code."""
+        self.sandbox.close()
+        self.sandbox = self.sandbox.fresh()
+        self.module = None
 
     def _module(self) -> Handle:
         if self.module is None:

@@ -157,6 +157,10 @@ class Sandbox:
     _buffer: bytes = b""
     _cgroup: Path | None = None
 
+    def fresh(self) -> Sandbox:
+        """A new, unstarted sandbox for the same code, limits and isolation."""
+        return Sandbox(self.module, self.source, self.limits, self.isolation, self.interpreter)
+
     @property
     def submission_path(self) -> str:
         """Where the observer finds the source (inside the sandbox, or on disk without one)."""

@@ -17,7 +17,16 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from zendo.observer.wire import MAX_DEPTH, MAX_INT_DIGITS, MAX_MRO, MAX_NODES, MAX_REPR, MAX_TEXT
+from zendo.observer.wire import (
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    MAX_MRO,
+    MAX_NODES,
+    MAX_PLAIN_INT,
+    MAX_REPR,
+    MAX_TEXT,
+    NAMEABLE_MODULES,
+)
 
 if TYPE_CHECKING:
     from zendo.judge.client import Handle, Learner
@@ -68,9 +77,13 @@ def encode(value: object, learner: Learner, depth: int = 0) -> dict[str, Any]:
         if value.learner is not learner:
             raise ValueError("A handle can only be sent back to the sandbox it came from.")
         return {"t": "handle", "id": value.id}
+    if isinstance(value, type) and value.__module__ in NAMEABLE_MODULES:
+        return {"t": "type", "module": value.__module__, "name": value.__qualname__}
     if isinstance(value, Iterate):
         return {"t": "iter", "v": [encode(item, learner, depth + 1) for item in value.items]}
     if kind in (list, tuple, set, frozenset) and isinstance(value, list | tuple | set | frozenset):
+        if value and all(type(i) is int and -MAX_PLAIN_INT < i < MAX_PLAIN_INT for i in value):
+            return {"t": kind.__name__, "ints": list(value)}
         return {"t": kind.__name__, "v": [encode(item, learner, depth + 1) for item in value]}
     if kind is dict and isinstance(value, dict):
         return {
@@ -83,7 +96,7 @@ def encode(value: object, learner: Learner, depth: int = 0) -> dict[str, Any]:
     raise TypeError(
         f"Cannot send a {kind.__name__} to the learner's code: only plain data "
         "(None, bool, int, float, str, bytes, Decimal, Fraction, list, tuple, dict, set), "
-        "Iterate(...) and handles travel."
+        "Iterate(...), handles and classes of the standard library (ValueError, Decimal) travel."
     )
 
 
@@ -141,6 +154,18 @@ class Decoder:
             return Ellipsis
         if tag == "handle":
             return self._handle(data)
+        compact = data.get("ints")
+        if tag in ("list", "tuple", "set", "frozenset") and type(compact) is list:
+            self.nodes += len(compact)
+            if self.nodes > MAX_NODES or not all(
+                type(item) is int and -MAX_PLAIN_INT < item < MAX_PLAIN_INT for item in compact
+            ):
+                raise ProtocolFault("A list of ints holds something else, or too much.")
+            if tag == "list":
+                return list(compact)
+            if tag == "tuple":
+                return tuple(compact)
+            return set(compact) if tag == "set" else frozenset(compact)
         if tag in ("list", "tuple", "set", "frozenset") and type(raw) is list:
             items = [self.decode(item, depth + 1) for item in raw]
             if tag == "list":
