@@ -16,6 +16,7 @@ Anything that is not plain data stays in the sandbox and is named by a `Handle`.
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from typing import Any, NoReturn
 from zendo.judge.sandbox import Sandbox, SandboxDied, SandboxGone, SandboxTimeout
 from zendo.judge.values import Decoder, ProtocolFault, check_text, encode
 from zendo.observer import PROTOCOL_VERSION
+
+logger = logging.getLogger(__name__)
 
 MAX_SHOWN = 160
 
@@ -438,6 +441,15 @@ class Learner:
     def _fail(self, gone: SandboxGone) -> NoReturn:
         self._gone = gone
         self.sandbox.kill()
+        logger.info(
+            "A learner's sandbox ended early",
+            extra={
+                "exercise_id": self.exercise_id,
+                "status": gone.status,
+                "reason": type(gone).__name__,
+                "used_seconds": round(self.used_seconds, 3),
+            },
+        )
         raise gone
 
     def close(self) -> None:

@@ -221,6 +221,10 @@ class Sandbox:
                 os.close(fd)
         self._to_observer = request_write
         self._from_observer = answer_read
+        logger.debug(
+            "Started a sandbox",
+            extra={"isolation": self.isolation.value, "cgroup": self._cgroup is not None},
+        )
         os.set_blocking(request_write, False)
         os.set_blocking(answer_read, False)
 
