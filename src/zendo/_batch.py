@@ -195,7 +195,8 @@ def _notebooks(folder: Path, learner: str) -> list[Submission]:
     while stack:
         current = stack.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
             continue  # unreadable folders hold nothing we could grade
         for entry in entries:
