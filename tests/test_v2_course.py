@@ -40,7 +40,7 @@ def grade_notebook(course_root: Path, notebook: Path, ids: list[str]) -> JudgeRu
     sources = extract_from_notebook(notebook, ids)
     timeouts = {exercise.id: exercise.timeout_seconds for exercise in course.exercises}
     grader = course_root / "tests" / "graders" / "test_01_calc.py"
-    return judge_lesson(grader, sources, {i: timeouts[i] for i in sources}, Limits())
+    return judge_lesson([grader], sources, {i: timeouts[i] for i in sources}, Limits())
 
 
 def grade_cells(course_root: Path, cells: Mapping[str, str], target: Path) -> JudgeRun:

@@ -135,7 +135,24 @@ class Lesson:
         return root / folder / f"{self.stem}.ipynb"
 
     def grader_path(self, root: Path) -> Path:
+        """The lesson's grader module of the one-file layout: `tests/graders/test_NN_slug.py`."""
         return root / "tests" / "graders" / f"test_{self.stem}.py"
+
+    def grader_package(self, root: Path) -> Path:
+        """The lesson's grader folder: `tests/graders/NN_slug/`, one module per exercise."""
+        return root / "tests" / "graders" / self.stem
+
+    def grader_files(self, root: Path) -> list[Path]:
+        """Every grader module of the lesson: its folder's `test_*.py`, else the one file.
+
+        A folder holds one module per exercise or concern (none over 400 lines) and may
+        hold shared helpers in modules not named `test_*`. Module names are unique across
+        the course, because pytest imports each by its own name.
+        """
+        package = self.grader_package(root)
+        if package.is_dir():
+            return sorted(package.glob("test_*.py"))
+        return [self.grader_path(root)]
 
 
 @dataclass(frozen=True)

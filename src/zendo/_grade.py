@@ -89,14 +89,22 @@ def grade_sources(
         present = {e.id: sources[e.id] for e in wanted if e.id in sources}
         run = None
         if present:
-            grader = lesson.grader_path(course.root)
-            if not grader.is_file():
-                raise CourseError(f"The graders of lesson {lesson.slug!r} are missing: {grader}.")
+            graders = lesson.grader_files(course.root)
+            if not graders or not all(grader.is_file() for grader in graders):
+                where = lesson.grader_package(course.root)
+                raise CourseError(
+                    f"The graders of lesson {lesson.slug!r} are missing: put them in {where}/ "
+                    f"or {lesson.grader_path(course.root)}."
+                )
             timeouts = {e.id: e.timeout_seconds for e in wanted if e.id in present}
             if lesson.data.grader_api == 2:
-                run = _judge_v2(grader, present, timeouts, limits)
+                run = _judge_v2(graders, present, timeouts, limits)
+            elif len(graders) == 1:
+                run = run_graders(GradingJob(graders[0], present, timeouts), limits, launcher)
             else:
-                run = run_graders(GradingJob(grader, present, timeouts), limits, launcher)
+                raise CourseError(
+                    f"Lesson {lesson.slug!r} has a grader folder, which needs grader_api = 2."
+                )
             _raise_on_course_fault(run, lesson.slug)
         for exercise in wanted:
             if run is not None and exercise.id in present:
@@ -128,12 +136,23 @@ def make_report(course: Course, submissions: list[SubmissionResult]) -> Report:
 
 
 def grader_hashes(course: Course) -> dict[str, str]:
-    """The sha256 of each lesson's grader file, by lesson stem."""
+    """The sha256 of each lesson's graders, by lesson stem.
+
+    A one-file lesson's hash is its file's; a grader folder's covers every module in it
+    (names and contents, helpers included), so any change to any of them changes it.
+    """
     hashes = {}
     folder = (course.root / "tests" / "graders").resolve()
     if folder.is_dir():
         snapshot = grader_snapshot(folder)
         for lesson in course.lessons:
+            package = lesson.grader_package(course.root)
+            if package.is_dir():
+                digest = hashlib.sha256()
+                for module in sorted(package.glob("*.py")):
+                    digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+                hashes[lesson.stem] = digest.hexdigest()
+                continue
             name = lesson.grader_path(course.root).name
             if name in snapshot:
                 hashes[lesson.stem] = hashlib.sha256(snapshot[name]).hexdigest()
@@ -141,7 +160,7 @@ def grader_hashes(course: Course) -> dict[str, str]:
 
 
 def _judge_v2(
-    grader: Path,
+    graders: Sequence[Path],
     sources: Mapping[str, ExerciseSource],
     timeouts: Mapping[str, float],
     limits: Limits,
@@ -156,7 +175,7 @@ def _judge_v2(
 
     began = time.monotonic()
     try:
-        judged = judge_lesson(grader, sources, timeouts, limits)
+        judged = judge_lesson(graders, sources, timeouts, limits)
     except SandboxUnavailable as error:
         raise SandboxError(str(error)) from None
     return ChildRun(

@@ -21,7 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,19 +82,19 @@ class JudgeRun:
 
 
 def judge_lesson(
-    grader_file: Path,
+    grader_files: Sequence[Path],
     sources: Mapping[str, ExerciseSource],
     timeouts: Mapping[str, float],
     limits: Limits,
     *,
     allow_unsandboxed: bool = False,
 ) -> JudgeRun:
-    """Grade `sources` (by exercise id) with the v2 graders in `grader_file`."""
+    """Grade `sources` (by exercise id) with the lesson's v2 grader modules."""
     isolation = choose_isolation(allow_unsandboxed=allow_unsandboxed)
     with tempfile.TemporaryDirectory(prefix="zendo-judge-") as folder:
         results_path = Path(folder) / "results.json"
         job = JudgeJob(
-            grader_files=[str(grader_file.resolve())],
+            grader_files=[str(grader.resolve()) for grader in grader_files],
             exercises=[
                 ExerciseSpec(
                     exercise_id=exercise_id,
