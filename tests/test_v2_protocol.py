@@ -48,7 +48,7 @@ def start() -> Iterator[Start]:
 
 
 def test_the_observer_imports_only_the_standard_library() -> None:
-    for path in sorted(OBSERVER_DIR.glob("*.py")):
+    for path in sorted(OBSERVER_DIR.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -314,3 +314,31 @@ def test_a_graders_time_limit_fails_the_check_and_restarts_the_sandbox(start: St
         learner.call("slow", 5)
     assert time.monotonic() - began < 0.5 + 1
     assert learner.call("slow", 0).value == 1  # a fresh sandbox answers
+
+
+def test_setup_cells_importing_zendo_notebook_load_in_the_sandbox(start: Start) -> None:
+    learner = start(
+        "# setup\nfrom zendo.notebook import check, hint, progress, quiz, solution\n\n"
+        "# exercise: demo.add\ndef add(a, b):\n    return a + b\n"
+    )
+    assert learner.call("add", 2, 3).value == 5
+
+
+def test_standard_modules_environment_and_the_shared_folder(start: Start) -> None:
+    learner = start(
+        "import os\n"
+        "os = None  # a learner cell that rebinds a standard name\n"
+        "def setting():\n    import os as real\n    return real.environ.get('APP_MODE')\n"
+        "def write(path, text):\n    with open(path, 'w') as f:\n        f.write(text)\n"
+        "def link(path):\n    import os as real\n    real.symlink('/etc/passwd', path)\n"
+    )
+    learner.setenv("APP_MODE", "test")
+    assert learner.call("setting").value == "test"
+    assert learner.stdlib("os").call("getcwd").value == "/tmp"  # noqa: S108 - its own tmpfs
+    learner.call("write", learner.inside("out.txt"), "written").value  # noqa: B018
+    assert learner.read_shared("out.txt") == b"written"
+    learner.call("link", learner.inside("sneaky")).value  # noqa: B018
+    with pytest.raises(LearnerFailure, match="missing or not a plain file"):
+        learner.read_shared("sneaky")
+    with pytest.raises(ValueError, match="plain file name"):
+        learner.read_shared("../submission/learner_code.py")

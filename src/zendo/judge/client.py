@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -311,6 +313,57 @@ class Learner:
     def get(self, name: str) -> Observation:
         """A top-level name of the learner's cell: a class, a constant, a function."""
         return self.request({"op": "get", "target": self._module().id, "name": name}, name)
+
+    def stdlib(self, name: str) -> Handle:
+        """A standard-library module in the sandbox (`os`, `sqlite3`), not the learner's name.
+
+        Learner code shares the process, so it can still patch the module itself; what
+        this avoids is a learner cell that rebinds `os` changing what the grader talks to.
+        """
+        imported = self.request({"op": "import", "module": name}, name)
+        if imported.raised is not None:
+            raise RuntimeError(
+                f"The sandbox could not import {name}: {imported.raised.describe()}."
+            )
+        found = imported.handle
+        found.origin = name
+        return found
+
+    def setenv(self, name: str, value: str) -> None:
+        """Set an environment variable in the learner's process (it starts with almost none)."""
+        environ = self.stdlib("os").get("environ").handle
+        environ.call("__setitem__", name, value).value  # noqa: B018 - raises if it failed
+
+    def inside(self, name: str) -> str:
+        """The path, as the learner's code sees it, of file `name` in the shared folder."""
+        self._module()
+        return f"{self.sandbox.shared_inside}/{name}"
+
+    def read_shared(self, name: str, limit: int = 16 * 1024 * 1024) -> bytes:
+        """The bytes of a file the learner's code wrote in the shared folder.
+
+        The folder is the learner's to write: a symlink or anything but a regular file is
+        refused (a symlink could point the judge at its own secrets), as is a file over
+        `limit` bytes. Copy a file here before handing it to a library (sqlite3 follows
+        symlinks).
+        """
+        if "/" in name or name in ("", ".", ".."):
+            raise ValueError(f"{name!r} is not a plain file name.")
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            descriptor = os.open(self.sandbox.shared / name, flags)
+        except OSError as error:
+            raise LearnerFailure(
+                f"The file {name} your code should have written is missing or not a plain "
+                f"file ({error.strerror})."
+            ) from None
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise LearnerFailure(f"{name} in the shared folder is not a plain file.")
+            data = file.read(limit + 1)
+        if len(data) > limit:
+            raise LearnerFailure(f"{name} is larger than {limit:,} bytes.")
+        return data
 
     def has(self, name: str) -> bool:
         return self.get(name).ok

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 OBSERVER_DIR = Path(__file__).resolve().parent.parent / "observer"
 SANDBOX_OBSERVER_ROOT = "/run/zendo"
 SANDBOX_SUBMISSION = "/submission"
+SANDBOX_SHARED = "/shared"  # the one folder both sides see: read-write, this sandbox's own
 SANDBOX_TMP = "/tmp"  # noqa: S108 - the sandbox's own private tmpfs, not the host's /tmp
 MAX_ANSWER_BYTES = 16_000_000
 ALLOW_UNSANDBOXED_ENV = "ZENDO_ALLOW_UNSANDBOXED"
@@ -162,6 +163,19 @@ class Sandbox:
         return Sandbox(self.module, self.source, self.limits, self.isolation, self.interpreter)
 
     @property
+    def shared(self) -> Path:
+        """A folder of the judge's that the sandbox sees read-write (as `shared_inside`)."""
+        if self._folder is None:
+            raise SandboxDied("The sandbox was never started.")
+        return self._folder / "shared"
+
+    @property
+    def shared_inside(self) -> str:
+        if self.isolation is Isolation.BUBBLEWRAP:
+            return SANDBOX_SHARED
+        return str(self.shared)
+
+    @property
     def submission_path(self) -> str:
         """Where the observer finds the source (inside the sandbox, or on disk without one)."""
         if self.isolation is Isolation.BUBBLEWRAP or self._folder is None:
@@ -175,6 +189,7 @@ class Sandbox:
         work = self._folder / "work"
         submission.mkdir()
         work.mkdir()
+        (self._folder / "shared").mkdir()
         (submission / f"{self.module}.py").write_text(self.source, encoding="utf-8")
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()
@@ -254,6 +269,7 @@ class Sandbox:
         args += [
             "--ro-bind", str(OBSERVER_DIR), f"{SANDBOX_OBSERVER_ROOT}/observer",
             "--ro-bind", str(submission), SANDBOX_SUBMISSION,
+            "--bind", str(submission.parent / "shared"), SANDBOX_SHARED,
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(self.limits.max_file_mb * 1024 * 1024), "--tmpfs", SANDBOX_TMP,
             "--chdir", SANDBOX_TMP,

@@ -123,6 +123,8 @@ class Observer:
             return {"version": PROTOCOL_VERSION, "python": sys.version.split()[0]}
         if op == "load":
             return self._load(str(request.get("module")), str(request.get("path")))
+        if op == "import":
+            return _standard_module(request.get("module"))
         if op == "define":
             return self._define(str(request.get("module")), str(request.get("source")))
         if op == "release":
@@ -179,6 +181,15 @@ class Observer:
         self.learner_files.add(path)
         spec.loader.exec_module(module)
         return module
+
+
+def _standard_module(name: object) -> ModuleType:
+    """A module of the standard library, reached without the learner's namespace."""
+    import importlib
+
+    if type(name) is not str or name.split(".")[0] not in sys.stdlib_module_names:
+        raise WireError(f"Only standard-library modules can be imported, not {name!r}.")
+    return importlib.import_module(name)
 
 
 def describe_exception(error: BaseException, learner_files: set[str]) -> dict[str, Any]:
@@ -260,6 +271,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", dest="write_fd", type=int, required=True)
     parser.add_argument("--path", action="append", default=[])
     options = parser.parse_args(argv)
+    # The stand-in `zendo` comes first, so a setup cell's `from zendo.notebook import
+    # check` works whatever site-packages hold; then the libraries learner code may use.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub"))
     sys.path.extend(options.path)
     _confine_self((options.read_fd, options.write_fd))
     serve(options.read_fd, options.write_fd)
