@@ -146,11 +146,20 @@ def test_lesson_notebook_opens_and_closes_with_its_facts(lesson: Lesson) -> None
         assert text in last, f"not in the last cell: {text!r}"
 
 
+def _grader_test_functions(lesson: Lesson) -> list[ast.FunctionDef]:
+    """Every top-level function of the lesson's grader modules (one file, or a folder)."""
+    return [
+        node
+        for path in lesson.grader_files(REPO)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef)
+    ]
+
+
 def _grader_tests(lesson: Lesson) -> dict[str, tuple[str, list[str]]]:
     """Each grader test's exercise id and the hint ids it names, read from the source."""
-    tree = ast.parse(lesson.grader_path(REPO).read_text(encoding="utf-8"))
     tests = {}
-    for node in tree.body:
+    for node in _grader_test_functions(lesson):
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             ids = [
                 d.args[0].value
@@ -160,15 +169,15 @@ def _grader_tests(lesson: Lesson) -> dict[str, tuple[str, list[str]]]:
                 and isinstance(d.args[0], ast.Constant)
             ]
             assert len(ids) == 1, f"{node.name} needs exactly one @exercise(...)"
+            assert node.name not in tests, f"two grader tests are named {node.name}"
             tests[node.name] = (str(ids[0]), [])
     return tests
 
 
 def _grader_titles(lesson: Lesson) -> dict[str, tuple[str, object]]:
     """Each grader test's exercise id and the `title=` of its @exercise mark, from the source."""
-    tree = ast.parse(lesson.grader_path(REPO).read_text(encoding="utf-8"))
     titles: dict[str, tuple[str, object]] = {}
-    for node in tree.body:
+    for node in _grader_test_functions(lesson):
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             for decorator in node.decorator_list:
                 if (
@@ -222,7 +231,9 @@ def test_every_grader_test_is_tied_to_an_exercise_of_its_lesson(lesson: Lesson) 
 
 @pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
 def test_failure_hints_are_all_defined_and_all_used(lesson: Lesson) -> None:
-    used = _hint_ids_in(lesson.grader_path(REPO))
+    package = lesson.grader_package(REPO)
+    modules = sorted(package.glob("*.py")) if package.is_dir() else lesson.grader_files(REPO)
+    used = set().union(*(_hint_ids_in(path) for path in modules))
     defined = set(lesson.data.hints)
     assert used <= defined, f"hints named by graders but not defined: {sorted(used - defined)}"
     assert defined <= used, f"hints defined but never used: {sorted(defined - used)}"
