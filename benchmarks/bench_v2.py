@@ -93,7 +93,7 @@ def main() -> None:
     sources = extract_from_notebook(COURSE_V2 / "solutions" / "01_calc.ipynb", ids)
     grader = COURSE_V2 / "tests" / "graders" / "test_01_calc.py"
     whole = time_it(
-        lambda: judge_lesson(grader, sources, dict.fromkeys(ids, 10.0), Limits()),
+        lambda: judge_lesson([grader], sources, dict.fromkeys(ids, 10.0), Limits()),
         max(3, runs // 3),
     )
     report("judge_lesson, fixture reference (3 exercises, mypy, ruff)", whole, "s", 1)
