@@ -548,6 +548,15 @@ def run_mypy(m: Any) -> list[str]:
 
 @check("transactions.async_transfer")
 def test_async_cell_passes_mypy_strict(m: Any, folder: Path) -> None:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    url, _path = orm_bank(folder)
+    error = raised(lambda: m.make_sessions(url))
+    expect(error is None, f"make_sessions({url.split(':')[0]!r}...) raised {describe(error)}",
+           "typed_sessionmaker")  # fmt: skip
+    sessions = m.make_sessions(url)
+    expect(isinstance(sessions, async_sessionmaker), f"make_sessions returned a "
+           f"{type(sessions).__name__}, not an async_sessionmaker", "typed_sessionmaker")  # fmt: skip
     errors = run_mypy(m)
     overload = [e for e in errors if "sessionmaker" in e and "call-overload" in e]
     expect(not overload, f"mypy --strict: {overload[:1]}", "typed_sessionmaker")
@@ -763,11 +772,14 @@ def test_async_refusals_and_result(m: Any, folder: Path) -> None:
             result = await m.transfer(sessions, 1, 2, 2500)
         except Exception as error:
             from sqlalchemy.exc import MissingGreenlet, StatementError
+            from sqlalchemy.orm.exc import DetachedInstanceError
 
-            if isinstance(error, MissingGreenlet) or (
+            if isinstance(error, MissingGreenlet | DetachedInstanceError) or (
                 isinstance(error, StatementError) and isinstance(error.orig, MissingGreenlet)
             ):
-                raise CheckFailure(f"transfer raised {describe(error)}", "expire_on_commit") from None
+                what = re.sub(r" at 0x[0-9a-f]+", "", describe(error)).split(" (Background")[0]
+                raise CheckFailure(f"reading the balance after the commit: {what}",
+                                   "expire_on_commit") from None  # fmt: skip
             raise
         expect(result == 7500, f"transfer(sessions, 1, 2, 2500) returned {result!r}; expected "
                "the source's new balance, 7500", "returns_balance")  # fmt: skip
