@@ -57,6 +57,23 @@ TOOLS = ("nbgrader", "otter", "zendo")
 BATCH = 20
 
 
+def engine_state() -> str:
+    """The commit the engine was measured at, and whether src/zendo differed from it."""
+    git = ["git", "-C", str(REPO)]
+    commit = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    changed = subprocess.run(
+        [*git, "status", "--porcelain", "--", "src/zendo"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"zendo at {commit or 'an unknown commit'}" + (
+        f", {len(changed.splitlines())} files of src/zendo changed since" if changed else ""
+    )
+
+
 class Bench:
     """Where everything lives, and the commands of each tool."""
 
@@ -248,7 +265,7 @@ def main() -> None:
     bench = Bench(arguments.venv.resolve(), arguments.work.resolve(), arguments.incumbents)
     bench.ensure_venv()
     bench.build(arguments.reuse)
-    print(f"{bench.versions()}; zendo from {bench.zendo_bin.parent.parent}")
+    print(f"{bench.versions()}; {engine_state()}")
     print("Scores (good, bad):")
     for tool, scores in bench.scores().items():
         print(f"  {tool:<9} good {scores['good']:<6} bad {scores['bad']}")
