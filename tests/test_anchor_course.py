@@ -90,6 +90,21 @@ def test_reference_passes_every_test(graded: dict[str, dict[str, Any]]) -> None:
 
 
 @pytest.mark.slow
+def test_every_check_has_a_title_and_every_failure_a_hint(
+    graded: dict[str, dict[str, Any]],
+) -> None:
+    for exercise in graded["reference"]["exercises"]:
+        titles = [test["title"] for test in exercise["tests"]]
+        assert len(titles) == 4, exercise["id"]  # the assignment's 2 public + 2 hidden tests
+        assert all(0 < len(title) <= 80 for title in titles), titles
+        assert len(set(titles)) == len(titles), titles
+    failed = [t for e in graded["bad"]["exercises"] for t in e["tests"] if t["status"] == "fail"]
+    graded_by_our_checks = [t for t in failed if "not done yet" not in t["message"]]
+    assert graded_by_our_checks
+    assert all(test["hint"] for test in graded_by_our_checks), graded_by_our_checks
+
+
+@pytest.mark.slow
 def test_good_submission_scores_six_of_six(graded: dict[str, dict[str, Any]]) -> None:
     good = graded["good"]
     assert (good["status"], good["points"], good["max_points"]) == ("pass", 6, 6)
