@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from zendo._extract import extract_from_notebook
 from zendo._limits import Limits
-from zendo.judge import Learner, hypothesis_settings
+from zendo.judge import Learner, expect, hypothesis_settings
 from zendo.judge.runner import judge_lesson
 from zendo.judge.sandbox import Isolation, Sandbox, choose_isolation
 
@@ -84,7 +84,7 @@ def main() -> None:
     @hypothesis_settings("standard")
     @given(total=st.integers(0, 10**6), count=st.integers(1, 60))
     def prop(total: int, count: int) -> None:
-        assert sum(learner.call("split", total, count).value) == total
+        expect(sum(learner.call("split", total, count).value) == total, "lost a unit")
 
     report("100-example property, one call per example", time_it(prop, runs))
     learner.close()
