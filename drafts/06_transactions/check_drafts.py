@@ -34,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -110,9 +110,7 @@ def bank(folder: Path, balances: dict[str, int] | None = None, *, wal: bool = Tr
             "CREATE TABLE accounts (id TEXT PRIMARY KEY,"
             " balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0));"
         )
-        conn.executemany(
-            "INSERT INTO accounts VALUES (?, ?)", (balances or OPENING).items()
-        )
+        conn.executemany("INSERT INTO accounts VALUES (?, ?)", (balances or OPENING).items())
         conn.commit()
     return path
 
@@ -196,7 +194,9 @@ def test_transfer_checks_arguments_before_sql(m: Any, folder: Path) -> None:
 def test_rival_writer_waits_for_the_transfer(m: Any, folder: Path) -> None:
     path = bank(folder)
     conn = learner_connection(path)
-    rival = Rival(path, "UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 'alice'")
+    rival = Rival(
+        path, "UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 'alice'"
+    )
     conn.set_trace_callback(rival)
     error = raised(lambda: m.transfer(conn, "alice", "bob", 2500))
     conn.set_trace_callback(None)
@@ -356,7 +356,8 @@ def test_stress_keeps_every_balance(m: Any, folder: Path) -> None:
     expect(error is None, f"1,600 transfers on 8 threads raised {describe(error)}",
            "stress_invariant")  # fmt: skip
     expect(
-        isinstance(made, list) and len(made) == len(transfers)
+        isinstance(made, list)
+        and len(made) == len(transfers)
         and all(isinstance(flag, bool) for flag in made),
         f"transfer_many should return {len(transfers)} bools; got {str(made)[:80]}",
         "stress_invariant",
@@ -656,7 +657,9 @@ async def async_rival(m: Any, folder: Path, dialect: str) -> None:
     seen = Statements(sessions)
     if dialect == "sqlite":
         assert path is not None  # noqa: S101
-        seen.rival = Rival(path, "UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 1")
+        seen.rival = Rival(
+            path, "UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 1"
+        )
         error = None
         try:
             await m.transfer(sessions, 1, 2, 2500)

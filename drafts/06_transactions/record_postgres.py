@@ -52,8 +52,18 @@ def throwaway_cluster() -> Iterator[str]:
         )
         options = f"-k {socket_dir} -c listen_addresses='' -p {PORT}"
         subprocess.run(  # noqa: S603
-            [*as_user, str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-             str(folder / "log"), "start"],
+            [
+                *as_user,
+                str(BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(folder / "log"),
+                "start",
+            ],
             check=True,
             capture_output=True,
         )
@@ -111,7 +121,9 @@ def scenario_row_lock(dsn: str) -> None:
         try:
             bob.execute("SELECT balance_cents FROM accounts WHERE id = 1 FOR UPDATE NOWAIT")
         except errors.LockNotAvailable as error:
-            print(f"bob FOR UPDATE NOWAIT: {type(error).__name__} ({error.sqlstate}): {first_line(error)}")
+            print(
+                f"bob FOR UPDATE NOWAIT: {type(error).__name__} ({error.sqlstate}): {first_line(error)}"
+            )
         bob.rollback()
         alice.commit()
 
@@ -133,9 +145,7 @@ def scenario_lost_update(dsn: str) -> None:
                 row = bob.execute(read).fetchone()
                 assert row is not None
                 seen_b.append(row[0])
-                bob.execute(
-                    "UPDATE accounts SET balance_cents = %s WHERE id = 1", (row[0] - 100,)
-                )
+                bob.execute("UPDATE accounts SET balance_cents = %s WHERE id = 1", (row[0] - 100,))
                 bob.commit()
 
             rival = threading.Thread(target=bob_transfer)
@@ -146,9 +156,7 @@ def scenario_lost_update(dsn: str) -> None:
                 if rival.is_alive()
                 else f"bob read {seen_b[0]} and committed {seen_b[0] - 100}"
             )
-            alice.execute(
-                "UPDATE accounts SET balance_cents = %s WHERE id = 1", (seen_a[0] - 100,)
-            )
+            alice.execute("UPDATE accounts SET balance_cents = %s WHERE id = 1", (seen_a[0] - 100,))
             alice.commit()
             events.append(f"alice commits {seen_a[0] - 100}")
             rival.join(timeout=5)
@@ -190,8 +198,12 @@ def scenario_deadlock(dsn: str) -> None:
             def alice_rest() -> None:
                 try:
                     alice.execute("SELECT 1 FROM accounts WHERE id = %s FOR UPDATE", (a_order[1],))
-                    alice.execute("UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 1")
-                    alice.execute("UPDATE accounts SET balance_cents = balance_cents + 100 WHERE id = 2")
+                    alice.execute(
+                        "UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 1"
+                    )
+                    alice.execute(
+                        "UPDATE accounts SET balance_cents = balance_cents + 100 WHERE id = 2"
+                    )
                     alice.commit()
                     outcome["alice (1 -> 2)"] = "committed"
                 except errors.DeadlockDetected as error:
@@ -203,9 +215,15 @@ def scenario_deadlock(dsn: str) -> None:
                     if ordered:
                         lock_both(bob, *b_order)
                     else:
-                        bob.execute("SELECT 1 FROM accounts WHERE id = %s FOR UPDATE", (b_order[1],))
-                    bob.execute("UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 2")
-                    bob.execute("UPDATE accounts SET balance_cents = balance_cents + 100 WHERE id = 1")
+                        bob.execute(
+                            "SELECT 1 FROM accounts WHERE id = %s FOR UPDATE", (b_order[1],)
+                        )
+                    bob.execute(
+                        "UPDATE accounts SET balance_cents = balance_cents - 100 WHERE id = 2"
+                    )
+                    bob.execute(
+                        "UPDATE accounts SET balance_cents = balance_cents + 100 WHERE id = 1"
+                    )
                     bob.commit()
                     outcome["bob (2 -> 1)"] = "committed"
                 except errors.DeadlockDetected as error:
