@@ -115,6 +115,12 @@ class Interpreter:
 def choose_isolation(*, allow_unsandboxed: bool = False) -> Isolation:
     """bubblewrap where it exists on Linux; else no sandbox, if allowed or not on Linux."""
     allowed = allow_unsandboxed or os.environ.get(ALLOW_UNSANDBOXED_ENV) == "1"
+    if sys.platform == "win32":
+        raise SandboxUnavailable(
+            "Grading a v2 lesson needs Linux (with bubblewrap) or macOS; on Windows, run "
+            "zendo inside WSL (Ubuntu or Debian), where `sudo apt-get install -y "
+            "bubblewrap` gives it a sandbox."
+        )
     if sys.platform.startswith("linux"):
         if shutil.which("bwrap"):
             return Isolation.BUBBLEWRAP
@@ -430,7 +436,10 @@ def _limiter(limits: SandboxLimits, cgroup: Path | None) -> Any:
             _soft, hard = resource.getrlimit(kind)
             if hard != resource.RLIM_INFINITY:
                 value = min(value, hard)
-            resource.setrlimit(kind, (value, value))
+            try:
+                resource.setrlimit(kind, (value, value))
+            except (ValueError, OSError):  # macOS refuses some caps (RLIMIT_AS): go on
+                continue
         if cgroup is not None:
             (cgroup / "cgroup.procs").write_text(str(os.getpid()))
 
