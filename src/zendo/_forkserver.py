@@ -34,6 +34,7 @@ from typing import IO
 from zendo._errors import SandboxError
 from zendo._platform import Platform
 from zendo._sandbox import SpawnLauncher, child_environment, kill_group, write_graders
+from zendo.judge.warm import WarmJudge, fork_available
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,9 @@ class ForkServer:
         # The server forks, selects on pipes and kills process groups: POSIX only.
         warm = self._platform.fork and self._platform.sessions
         self._spawn = None if warm else SpawnLauncher(self._platform)
+        # Lessons graded the v2 way are judged by a warm judge kept beside this server:
+        # a trusted process that forks a judge per check (zendo.judge.warm).
+        self.judge: WarmJudge | None = WarmJudge() if warm and fork_available() else None
         self._process: subprocess.Popen[bytes] | None = None
         self._graders: tempfile.TemporaryDirectory[str] | None = None
         self._graders_source: Path | None = None
@@ -123,6 +127,8 @@ class ForkServer:
     def close(self) -> None:
         """Stop the server and remove its graders (a new one starts on the next check)."""
         self._forget_process()
+        if self.judge is not None:
+            self.judge.close()
         if self._graders is not None:
             self._graders.cleanup()
             self._graders = None

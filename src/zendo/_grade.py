@@ -28,6 +28,7 @@ from zendo._results import (
     worst,
 )
 from zendo._sandbox import ChildRun, Fate, GradingJob, Launcher, grader_snapshot, run_graders
+from zendo.judge.warm import WarmJudge
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,9 @@ def grade_sources(
                 )
             timeouts = {e.id: e.timeout_seconds for e in wanted if e.id in present}
             if lesson.data.grader_api == 2:
-                run = _judge_v2(graders, present, timeouts, limits)
+                judge = getattr(launcher, "judge", None)  # a warm server's warm judge
+                warm = judge if isinstance(judge, WarmJudge) else None
+                run = _judge_v2(graders, present, timeouts, limits, warm)
             elif len(graders) == 1:
                 run = run_graders(GradingJob(graders[0], present, timeouts), limits, launcher)
             else:
@@ -164,18 +167,19 @@ def _judge_v2(
     sources: Mapping[str, ExerciseSource],
     timeouts: Mapping[str, float],
     limits: Limits,
+    warm: WarmJudge | None = None,
 ) -> ChildRun:
     """Grading v2 (issue 9): graders judge from a trusted process, learner code in a sandbox.
 
-    The warm server's launcher is not used: the judge process starts cold (see
-    docs/grading-protocol.md, "Integration").
+    With `warm` (the notebook's and each batch worker's warm judge), the judge is a fork
+    of a process that has pytest and hypothesis loaded; without it, a new judge process.
     """
     from zendo.judge.runner import judge_lesson
     from zendo.judge.sandbox import SandboxUnavailable
 
     began = time.monotonic()
     try:
-        judged = judge_lesson(graders, sources, timeouts, limits)
+        judged = judge_lesson(graders, sources, timeouts, limits, warm=warm)
     except SandboxUnavailable as error:
         raise SandboxError(str(error)) from None
     return ChildRun(

@@ -31,6 +31,7 @@ from zendo._extract import ExerciseSource, module_name
 from zendo._limits import Limits
 from zendo._results import ChildOutcome
 from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation
+from zendo.judge.warm import WarmJudge, WarmJudgeError
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +89,13 @@ def judge_lesson(
     limits: Limits,
     *,
     allow_unsandboxed: bool = False,
+    warm: WarmJudge | None = None,
 ) -> JudgeRun:
-    """Grade `sources` (by exercise id) with the lesson's v2 grader modules."""
+    """Grade `sources` (by exercise id) with the lesson's v2 grader modules.
+
+    With `warm`, the job runs in a fresh child of that warm judge (same `run_job`, without
+    the imports); otherwise in a new judge process.
+    """
     isolation = choose_isolation(allow_unsandboxed=allow_unsandboxed)
     with tempfile.TemporaryDirectory(prefix="zendo-judge-") as folder:
         results_path = Path(folder) / "results.json"
@@ -116,7 +122,18 @@ def judge_lesson(
         job_path = Path(folder) / "job.json"
         job_path.write_text(job.model_dump_json(), encoding="utf-8")
         hard_limit = sum(timeouts.values()) + RUNNER_SLACK_SECONDS
-        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
+        if warm is not None:
+            try:
+                code = warm.run(job_path, hard_limit=hard_limit)
+            except WarmJudgeError as error:
+                logger.warning("The warm judge failed; judging cold", extra={"why": str(error)})
+            else:
+                if code is None:
+                    return JudgeRun(
+                        [], {}, "timeout", "The graders did not finish in time.", isolation
+                    )
+                return _collect(results_path, job_path.parent / "judge.log", isolation)
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         command = [sys.executable, "-P", "-m", "zendo.judge.runner", str(job_path)]
         process = subprocess.Popen(  # noqa: S603 - fixed argv, trusted job file
@@ -135,14 +152,31 @@ def judge_lesson(
                 os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             return JudgeRun([], {}, "timeout", "The graders did not finish in time.", isolation)
-        try:
-            results = JudgeResults.model_validate_json(results_path.read_text(encoding="utf-8"))
-        except (OSError, ValidationError):
-            text = log.decode("utf-8", errors="replace")[-2000:]
+        (Path(folder) / "judge.log").write_bytes(log)
+        return _collect(results_path, Path(folder) / "judge.log", isolation)
+
+
+def _collect(results_path: Path, log_path: Path, isolation: Isolation) -> JudgeRun:
+    """Read and validate a judge's results file; a missing or bad one is an internal fault."""
+    try:
+        results = JudgeResults.model_validate_json(results_path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError):
+        with contextlib.suppress(OSError):
+            text = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
             return JudgeRun([], {}, "internal", f"The judge process failed: {text}", isolation)
+        return JudgeRun([], {}, "internal", "The judge process failed silently.", isolation)
     detail = "; ".join(results.problems)
     fate = "finished" if results.exit_code in (0, 1, 5) and not results.problems else "internal"
     return JudgeRun(results.outcomes, results.collected, fate, detail, isolation)
+
+
+def prepare_judge() -> None:
+    """Everything a judge imports and configures before it grades (the warm judge does it once)."""
+    _configure_hypothesis()
+    import pytest  # noqa: F401 - imported ahead, for the jobs forked after
+
+    import zendo.judge
+    import zendo.judge.plugin  # noqa: F401
 
 
 def _configure_hypothesis() -> None:

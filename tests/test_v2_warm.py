@@ -1,0 +1,86 @@
+"""The warm judge: the same verdicts as a cold judge, faster, and nothing kept between jobs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import replace_cells
+from zendo._course import Course, Lesson, load_course
+from zendo._forkserver import ForkServer
+from zendo._grade import grade_notebook
+from zendo._limits import Limits
+from zendo._results import Status
+
+COURSE_V2 = Path(__file__).parent / "fixtures" / "course_v2"
+WRONG_SPLIT = (
+    "# exercise: calc.split\ndef split(total, count):\n    return [total // count] * count\n"
+)
+LOOP_SPLIT = "# exercise: calc.split\ndef split(total, count):\n    while True:\n        pass\n"
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Course:
+    root = tmp_path / "course"
+    shutil.copytree(COURSE_V2, root)
+    return load_course(root)
+
+
+def _lesson(course: Course) -> Lesson:
+    return next(lesson for lesson in course.lessons if lesson.data.exercises)
+
+
+def _points(
+    course: Course, notebook: Path, server: ForkServer | None
+) -> list[tuple[str, str, float]]:
+    exercises = _lesson(course).data.exercises
+    result = grade_notebook(course, notebook, exercises, Limits(), server)
+    return [(e.id, e.status.value, e.points) for e in result.exercises]
+
+
+@pytest.mark.slow
+def test_a_warm_judge_gives_the_cold_verdicts(course: Course, tmp_path: Path) -> None:
+    lesson = _lesson(course)
+    solution = lesson.notebook_path(course.root, "solutions")
+    wrong = replace_cells(solution, {"calc.split": WRONG_SPLIT}, tmp_path / "wrong.ipynb")
+    starter = lesson.notebook_path(course.root, "exercises")
+    server = ForkServer()
+    try:
+        assert server.judge is not None
+        for notebook in (solution, wrong, starter, solution):
+            assert _points(course, notebook, server) == _points(course, notebook, None)
+    finally:
+        server.close()
+
+
+@pytest.mark.slow
+def test_a_warm_judge_reads_graders_afresh_and_survives_a_timeout(
+    course: Course, tmp_path: Path
+) -> None:
+    lesson = _lesson(course)
+    solution = lesson.notebook_path(course.root, "solutions")
+    server = ForkServer()
+    try:
+        before = _points(course, solution, server)
+        assert all(status == "pass" for _, status, _ in before)
+        # An author edits a grader between two checks: the next check uses the new one.
+        [grader] = lesson.grader_files(course.root)
+        grader.write_text(
+            grader.read_text(encoding="utf-8")
+            + "\n\n@exercise('calc.split', title='Always fails now')\n"
+            "def test_split_newly_added(learner):\n"
+            "    fail('a check the author just added', hint='lost_unit')\n",
+            encoding="utf-8",
+        )
+        after = {exercise: status for exercise, status, _ in _points(course, solution, server)}
+        assert after["calc.split"] == Status.FAIL.value
+        # A learner's endless loop ends as that check's timeout; the judge stays usable.
+        looping = replace_cells(solution, {"calc.split": LOOP_SPLIT}, tmp_path / "loop.ipynb")
+        statuses = {e: s for e, s, _ in _points(course, looping, server)}
+        assert statuses["calc.split"] == Status.TIMEOUT.value
+        statuses = {e: s for e, s, _ in _points(course, solution, server)}
+        assert statuses["calc.money"] == Status.PASS.value
+    finally:
+        server.close()
