@@ -21,6 +21,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zendo.judge.catching import caught
     from zendo.judge.client import (
         Handle,
         Learner,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         TooSlow,
         show,
     )
+    from zendo.judge.mypy_graded import run_mypy_graded
     from zendo.judge.sandbox import SandboxDied, SandboxGone, SandboxTimeout
     from zendo.judge.toolkit import (
         BUDGETS,
@@ -52,8 +54,10 @@ if TYPE_CHECKING:
 # Names load on first use, so the engine can start a judge (zendo.judge.runner,
 # zendo.judge.sandbox) without importing pytest and hypothesis, about 0.7 s.
 _HOMES = {
+    "catching": ["caught"],
     "client": ["Handle", "Learner", "LearnerFailure", "Observation", "Raised",
                "SubmissionBroken", "TooSlow", "show"],
+    "mypy_graded": ["run_mypy_graded"],
     "sandbox": ["SandboxDied", "SandboxGone", "SandboxTimeout"],
     "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "check_table", "exercise", "expect",
                 "expect_outcome", "fail", "hypothesis_settings", "property_test", "same"],
@@ -88,6 +92,7 @@ __all__ = [
     "Submitted",
     "TooSlow",
     "ToolRun",
+    "caught",
     "check_table",
     "exercise",
     "expect",
@@ -96,6 +101,7 @@ __all__ = [
     "hypothesis_settings",
     "property_test",
     "run_mypy",
+    "run_mypy_graded",
     "run_ruff",
     "same",
     "show",

@@ -108,6 +108,7 @@ class Observation:
     printed: str = ""
     where: str = ""  # where the exception was raised: "line 3 of the exercise cell"
     moved: str = ""  # set when it used a name defined in another notebook cell
+    exercise_id: str = ""  # the exercise whose code was asked: "money.split"
 
     @property
     def ok(self) -> bool:
@@ -120,8 +121,12 @@ class Observation:
             if self.moved:
                 raise SubmissionBroken(self.moved)
             if self.raised.is_a(NotImplementedError):
+                # One message for the whole exercise, whichever call met the starter
+                # first: a verdict then says its one cause once, as v1 did.
                 raise LearnerFailure(
-                    f"{self.shown} raised NotImplementedError: this part is not done yet."
+                    f"{self.exercise_id or 'This exercise'} is not done yet: your code still "
+                    "raises NotImplementedError. Replace the `raise NotImplementedError` line "
+                    "with your solution."
                 )
             at = f" (at {self.where})" if self.where else ""
             raise LearnerFailure(f"{self.shown} raised {self.raised.describe()}{at}.")
@@ -438,7 +443,9 @@ class Learner:
             value = Decoder(self).decode(answer["ok"])
             if isinstance(value, Handle):
                 value.origin = shown if shown.isidentifier() or "(" in shown else value.shown
-            return Observation(shown=shown, returned=value, printed=printed)
+            return Observation(
+                shown=shown, returned=value, printed=printed, exercise_id=self.exercise_id
+            )
         raised = answer.get("raised")
         if type(raised) is not dict:
             raise ProtocolFault("An answer has neither a value nor an exception.")
@@ -476,6 +483,7 @@ class Learner:
             printed=printed,
             where=where_in_source(found.at, self.cell_start_line) if found.at else "",
             moved=moved,
+            exercise_id=self.exercise_id,
         )
 
     def _restart(self) -> None:
