@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         TooSlow,
         show,
     )
+    from zendo.judge.kinds import a_kind, kind
     from zendo.judge.mypy_graded import run_mypy_graded
     from zendo.judge.sandbox import SandboxDied, SandboxGone, SandboxTimeout
     from zendo.judge.toolkit import (
@@ -57,6 +58,7 @@ _HOMES = {
     "catching": ["caught"],
     "client": ["Handle", "Learner", "LearnerFailure", "Observation", "Raised",
                "SubmissionBroken", "TooSlow", "show"],
+    "kinds": ["a_kind", "kind"],
     "mypy_graded": ["run_mypy_graded"],
     "sandbox": ["SandboxDied", "SandboxGone", "SandboxTimeout"],
     "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "check_table", "exercise", "expect",
@@ -92,6 +94,7 @@ __all__ = [
     "Submitted",
     "TooSlow",
     "ToolRun",
+    "a_kind",
     "caught",
     "check_table",
     "exercise",
@@ -99,6 +102,7 @@ __all__ = [
     "expect_outcome",
     "fail",
     "hypothesis_settings",
+    "kind",
     "property_test",
     "run_mypy",
     "run_mypy_graded",
