@@ -1,0 +1,133 @@
+"""Graders of zen.zen: the 19 aphorisms, read from `this`, printed nowhere, a new list each call.
+
+The expected text is decoded here, in the trusted judge process, from the `this` module
+of the Python that grades; the learner's `zen()` runs in its sandbox, and what it
+returned and printed comes back as data.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+
+from zendo.judge import Learner, a_kind, exercise, expect, fail, show
+
+TITLE = "The Zen of Python, by Tim Peters"
+
+
+def the_zen() -> list[str]:
+    """The 19 aphorisms, decoded from the `this` module at grading time, never retyped."""
+    with contextlib.redirect_stdout(io.StringIO()):  # importing `this` prints the Zen
+        import this
+    return codecs.decode(this.s, "rot13").splitlines()[2:]
+
+
+ZEN = the_zen()
+
+# Sent into the sandbox: forgets an imported module there, so the next import runs it.
+FORGET_SOURCE = """\
+import sys
+
+
+def forget(name):
+    sys.modules.pop(name, None)
+"""
+
+
+def zen_list(learner: Learner) -> list[str]:
+    """zen() must return a list of strings."""
+    return checked_list(learner.call("zen").value)
+
+
+def checked_list(got: object) -> list[str]:
+    """A list of strings, exactly: a learner's subclass of list or str stays a handle."""
+    expect(
+        type(got) is list and all(type(item) is str for item in got),
+        f"zen() returned {show(got)}, {a_kind(got)}; expected a list of 19 strings.",
+        hint="return_list",
+    )
+    assert isinstance(got, list)  # for the type checker: expect() has just passed
+    return got
+
+
+def check_count(got: list[str]) -> None:
+    if len(got) == len(ZEN):
+        return
+    message = f"zen() returned {len(got)} items; expected the 19 aphorisms."
+    if TITLE in got:
+        fail(
+            message + f" Item {got.index(TITLE) + 1} is the title line {TITLE!r}, which is "
+            "not an aphorism.",
+            hint="title_line",
+        )
+    blank = sum(1 for item in got if not item.strip())
+    if blank:
+        message += f" {blank} of them {'is an empty string' if blank == 1 else 'are empty'}."
+    fail(message, hint="nineteen")
+
+
+@exercise("zen.zen", title="Returns the 19 aphorisms, no title line or blanks")
+def test_zen_has_nineteen_aphorisms(learner: Learner) -> None:
+    check_count(zen_list(learner))
+
+
+@exercise("zen.zen", title="Each aphorism reads exactly as the `this` module has it")
+def test_zen_matches_this_module(learner: Learner) -> None:
+    got = zen_list(learner)
+    for number, (mine, theirs) in enumerate(zip(got, ZEN, strict=False), start=1):
+        if mine == theirs:
+            continue
+        if mine.strip() == theirs:
+            extra = mine[len(mine.rstrip()) :] or mine[: len(mine) - len(mine.lstrip())]
+            fail(
+                f"zen() item {number} is {mine!r}; expected {theirs!r}: the same words with "
+                f"the whitespace {extra!r} around them.",
+                hint="trailing_whitespace",
+            )
+        fail(
+            f"zen() item {number} is {mine!r}; expected {theirs!r}, as the `this` module has it.",
+            hint="read_this_module",
+        )
+    check_count(got)
+
+
+@exercise("zen.zen", title="Running the cell and calling zen() print nothing")
+def test_zen_prints_nothing(learner: Learner) -> None:
+    # The sandbox is a fresh process, so loading the cell there was the first import of
+    # `this` in it: what the cell printed then is what running the cell prints.
+    check_silent(learner.import_printed, "Running your cell")
+    # `this` prints only when it is first imported, and earlier checks called zen()
+    # already: forget it in the sandbox, then call zen() and look at what it printed.
+    forget = learner.define("zen_forget", FORGET_SOURCE)
+    forget.call("forget", "this").value  # noqa: B018 - raises if it failed
+    called = learner.call("zen")
+    called.value  # noqa: B018 - an exception fails here, as "not done yet" or with its line
+    check_silent(called.printed, "Calling zen()")
+
+
+def check_silent(printed: str, doing: str) -> None:
+    lines = printed.splitlines()
+    expect(
+        not printed,
+        f"{doing} printed {len(lines)} line{'s' if len(lines) != 1 else ''}, starting with "
+        f"{show(lines[0] if lines else printed)}; it must print nothing.",
+        hint="import_side_effect",
+    )
+
+
+@exercise("zen.zen", title="Each call returns a new list")
+def test_zen_returns_a_new_list(learner: Learner) -> None:
+    # Both results stay in the sandbox as handles, so identity and mutation are real.
+    first = learner.keep("zen").handle
+    before = checked_list(learner.op("value", first).value)
+    first.call("clear").value  # noqa: B018 - what a caller might do with the result
+    second = learner.keep("zen").handle
+    same_object = learner.op("is", second, first).value
+    after = learner.op("value", second).value
+    expect(
+        same_object is False and after == before,
+        "zen() returned the same list object twice: after a caller cleared the first "
+        f"result, the second call returned {show(after)}. Each call must build a new list.",
+        hint="fresh_list",
+    )
