@@ -12,6 +12,7 @@ verdict.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -68,10 +69,13 @@ _MYPY_FLAGS = (
     "--no-color-output",
 )  # fmt: skip
 # What the seed cache covers: the standard library modules and libraries learner code
-# usually imports. mypy re-checks anything whose source or options differ.
+# usually imports (pydantic: checking a model without it costs about 1.2 s). mypy
+# re-checks anything whose source or options differ; graders that need more flags pass
+# them as `# mypy:` comments in the files, which keep the seed valid.
 _SEED_SOURCE = (
     "import collections.abc, dataclasses, datetime, decimal, enum, fractions, functools\n"
     "import itertools, json, logging, math, pathlib, re, typing\n"
+    "import pydantic\n"
 )
 
 
@@ -151,6 +155,7 @@ def _mypy_seed() -> Path | None:
     """The seed cache folder, built on first use; None where no cache folder is writable."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zendo"
     tag = f"mypy-{importlib.metadata.version('mypy')}-py{sys.version_info[0]}{sys.version_info[1]}"
+    tag += "-" + hashlib.sha256(_SEED_SOURCE.encode()).hexdigest()[:8]  # a new list, a new seed
     seed = base / f"{tag}-seed"
     if (seed / ".complete").is_file():
         return seed
