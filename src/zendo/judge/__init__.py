@@ -33,7 +33,9 @@ if TYPE_CHECKING:
         show,
     )
     from zendo.judge.kinds import a_kind, kind
+    from zendo.judge.logs import LogCapture, LogEntry, capture_logs
     from zendo.judge.mypy_graded import run_mypy_graded
+    from zendo.judge.ruff_project import CommandRun, run_ruff_command
     from zendo.judge.sandbox import SandboxDied, SandboxGone, SandboxTimeout
     from zendo.judge.toolkit import (
         BUDGETS,
@@ -59,7 +61,9 @@ _HOMES = {
     "client": ["Handle", "Learner", "LearnerFailure", "Observation", "Raised",
                "SubmissionBroken", "TooSlow", "show"],
     "kinds": ["a_kind", "kind"],
+    "logs": ["LogCapture", "LogEntry", "capture_logs"],
     "mypy_graded": ["run_mypy_graded"],
+    "ruff_project": ["CommandRun", "run_ruff_command"],
     "sandbox": ["SandboxDied", "SandboxGone", "SandboxTimeout"],
     "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "check_table", "exercise", "expect",
                 "expect_outcome", "fail", "hypothesis_settings", "property_test", "same"],
@@ -78,11 +82,14 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BUDGETS",
+    "CommandRun",
     "Finding",
     "Handle",
     "Iterate",
     "Learner",
     "LearnerFailure",
+    "LogCapture",
+    "LogEntry",
     "Observation",
     "Raised",
     "Raises",
@@ -95,6 +102,7 @@ __all__ = [
     "TooSlow",
     "ToolRun",
     "a_kind",
+    "capture_logs",
     "caught",
     "check_table",
     "exercise",
@@ -107,6 +115,7 @@ __all__ = [
     "run_mypy",
     "run_mypy_graded",
     "run_ruff",
+    "run_ruff_command",
     "same",
     "show",
 ]
