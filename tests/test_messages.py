@@ -22,7 +22,7 @@ from zendo.cli import cli
 from zendo.render.html import render_exercise_html
 from zendo.render.terminal import render_exercise_lines
 
-MONEY_GRADERS = REPO / "tests" / "graders" / "test_05_money.py"
+MONEY_GRADERS = REPO / "tests" / "graders" / "05_money"  # one module per exercise (v2)
 NOT_DONE = "is not done yet: your code still raises NotImplementedError"
 
 
@@ -34,7 +34,7 @@ def money_course(tmp_path: Path) -> Course:
     for name in ("course.toml", "05_money.toml"):
         shutil.copy(REPO / "course" / name, root / "course" / name)
     (root / "tests" / "graders").mkdir(parents=True)
-    shutil.copy(MONEY_GRADERS, root / "tests" / "graders" / MONEY_GRADERS.name)
+    shutil.copytree(MONEY_GRADERS, root / "tests" / "graders" / MONEY_GRADERS.name)
     for folder in ("exercises", "solutions"):
         (root / folder).mkdir()
         shutil.copy(REPO / folder / "05_money.ipynb", root / folder / "05_money.ipynb")
@@ -42,10 +42,10 @@ def money_course(tmp_path: Path) -> Course:
 
 
 def grader_function_names() -> set[str]:
-    tree = ast.parse(MONEY_GRADERS.read_text(encoding="utf-8"))
     return {
         node.name
-        for node in tree.body
+        for module in sorted(MONEY_GRADERS.glob("*.py"))
+        for node in ast.parse(module.read_text(encoding="utf-8")).body
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
     }
 

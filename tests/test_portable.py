@@ -2,15 +2,15 @@
 
 The portable path is what Windows gets: no fork server, no `resource`, no `/proc`, no
 process groups, no SIGALRM. Tests force it by passing `PORTABLE` to the launcher, so it
-runs in `make test` on Linux. The money lesson's own proofs (tests/test_course.py) are
-run through it unchanged; then time limits, output caps, imports without POSIX-only
-modules, and the cgroup a failed run must not leave behind.
+runs in `make test` on Linux. The money lesson is graded the v2 way, which has no v1
+launcher: its own proofs (tests/test_course.py) run unchanged through v2 grading
+without bubblewrap, the unsandboxed mode. Then time limits, output caps, imports without
+POSIX-only modules, and the cgroup a failed run must not leave behind.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import os
 import re
@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,9 @@ from zendo._limits import Limits
 from zendo._platform import PORTABLE, Platform
 from zendo._results import ExerciseResult, Status
 from zendo._sandbox import GradingJob, SpawnLauncher, run_graders
+from zendo.judge import runner as judge_runner
+from zendo.judge.runner import JudgeRun
+from zendo.judge.sandbox import ALLOW_UNSANDBOXED_ENV, Isolation
 from zendo.render.html import render_exercise_html
 from zendo.render.terminal import render_exercise_lines
 
@@ -80,31 +84,53 @@ def assert_ran_portably(launcher: WatchingLauncher) -> None:
 
 
 @pytest.fixture
-def portable(monkeypatch: pytest.MonkeyPatch) -> WatchingLauncher:
-    """Run tests/test_course.py's proofs with the portable launcher passed to grading."""
-    launcher = WatchingLauncher(PORTABLE)
-    forced = functools.partial(grade_notebook, launcher=launcher)
-    monkeypatch.setattr(course_proofs, "grade_notebook", forced)
-    return launcher
+def unsandboxed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Isolation]:
+    """Run tests/test_course.py's proofs as v2 grading runs where bubblewrap is missing.
+
+    The money lesson is graded the v2 way (grader_api = 2), which never uses the v1
+    launchers: its portable path is the judge without a sandbox, what a Linux machine
+    without `bwrap` gets with the opt-in (and macOS always). `bwrap` is made unfindable
+    as on such a machine (a PATH without it) and the opt-in is set; the list returned
+    gets the isolation of every judge run, to prove that no sandbox was used.
+    """
+    no_bwrap = tmp_path / "path-without-bwrap"
+    no_bwrap.mkdir()
+    monkeypatch.setenv("PATH", str(no_bwrap))
+    monkeypatch.setenv(ALLOW_UNSANDBOXED_ENV, "1")
+    used: list[Isolation] = []
+    real_judge_lesson = judge_runner.judge_lesson
+
+    def watching(*args: Any, **kwargs: Any) -> JudgeRun:
+        run = real_judge_lesson(*args, **kwargs)
+        used.append(run.isolation)
+        return run
+
+    monkeypatch.setattr(judge_runner, "judge_lesson", watching)
+    return used
 
 
-# -- the money lesson's proofs, on the portable path ------------------------------------
+def assert_ran_unsandboxed(used: list[Isolation]) -> None:
+    assert used, "nothing was graded"
+    assert set(used) == {Isolation.NONE}
+
+
+# -- the money lesson's proofs, graded without bubblewrap (the unsandboxed v2 mode) ------
 
 
 @pytest.mark.slow
-def test_money_reference_solution_passes_on_the_portable_path(
-    portable: WatchingLauncher,
+def test_money_reference_solution_passes_without_bubblewrap(
+    unsandboxed: list[Isolation],
 ) -> None:
     course_proofs.test_reference_solution_passes_every_grader(MONEY)
-    assert_ran_portably(portable)
+    assert_ran_unsandboxed(unsandboxed)
 
 
 @pytest.mark.slow
-def test_money_starter_fails_every_exercise_on_the_portable_path(
-    portable: WatchingLauncher,
+def test_money_starter_fails_every_exercise_without_bubblewrap(
+    unsandboxed: list[Isolation],
 ) -> None:
     course_proofs.test_untouched_starter_fails_every_exercise_with_a_learner_message(MONEY)
-    assert_ran_portably(portable)
+    assert_ran_unsandboxed(unsandboxed)
 
 
 def test_the_money_lesson_has_wrong_answers_to_prove() -> None:
@@ -115,11 +141,11 @@ def test_the_money_lesson_has_wrong_answers_to_prove() -> None:
 @pytest.mark.parametrize(
     "wrong", MONEY_WRONG, ids=[f"{w.exercise_id}/{w.path.stem}" for w in MONEY_WRONG]
 )
-def test_money_wrong_answer_is_caught_on_the_portable_path(
-    portable: WatchingLauncher, wrong: course_proofs.WrongAnswer, tmp_path: Path
+def test_money_wrong_answer_is_caught_without_bubblewrap(
+    unsandboxed: list[Isolation], wrong: course_proofs.WrongAnswer, tmp_path: Path
 ) -> None:
     course_proofs.test_known_wrong_answer_is_caught_by_its_test_with_its_hint(wrong, tmp_path)
-    assert_ran_portably(portable)
+    assert_ran_unsandboxed(unsandboxed)
 
 
 # -- the notebook's and the batch's launcher -------------------------------------------

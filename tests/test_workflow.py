@@ -37,7 +37,7 @@ def test_template_has_no_solutions_and_a_pinned_workflow(template: Path) -> None
     assert not (template / "solutions").exists()
     assert not (template / "tests" / "graders" / "wrong").exists()
     assert (template / "exercises" / "05_money.ipynb").is_file()
-    assert (template / "tests" / "graders" / "test_05_money.py").is_file()
+    assert (template / "tests" / "graders" / "05_money" / "test_money_split.py").is_file()
     workflow = yaml.safe_load((template / WORKFLOW).read_text())
     checkout = workflow["jobs"]["grade"]["steps"][1]["with"]
     assert (checkout["repository"], checkout["ref"]) == ("zendo-org/zendo", "v2026.11")
