@@ -50,6 +50,34 @@ def read_wrong_answer(path: Path) -> WrongAnswer:
 
 
 WRONG_ANSWERS = [read_wrong_answer(path) for path in sorted(WRONG_ROOT.glob("*/*.py"))]
+RIGHT_ROOT = REPO / "tests" / "graders" / "right"
+MIN_RIGHT_ANSWERS = 2
+# Lessons whose alternative correct answers are not written yet (issue 11, item 3). The
+# test below fails as soon as one of them has them all, so the list can only shrink.
+RIGHT_ANSWERS_STILL_TO_WRITE = {"welcome", "zen", "quality", "money"}
+
+
+@dataclass(frozen=True)
+class RightAnswer:
+    """A correct answer in another style than the reference: every grader must pass it."""
+
+    path: Path
+    exercise_id: str
+    style: str
+    source: str
+
+
+def read_right_answer(path: Path) -> RightAnswer:
+    source = path.read_text(encoding="utf-8")
+    header = dict(re.findall(r"^# (exercise|right): (.+)$", source, re.MULTILINE))
+    missing = {"exercise", "right"} - header.keys()
+    assert not missing, f"{path}: header lines missing: {sorted(missing)}"
+    assert source.startswith(f"# exercise: {header['exercise']}\n"), f"{path}: first line"
+    assert path.parent.name == header["exercise"], f"{path}: folder and exercise line differ"
+    return RightAnswer(path, header["exercise"], header["right"], source)
+
+
+RIGHT_ANSWERS = [read_right_answer(path) for path in sorted(RIGHT_ROOT.glob("*/*.py"))]
 
 
 def lesson_ids(lessons: list[Lesson]) -> list[str]:
@@ -106,6 +134,40 @@ def test_known_wrong_answer_is_caught_by_its_test_with_its_hint(
     assert caught.status is Status.FAIL, (caught.status, caught.message)
     assert caught.hint_id == wrong.hint, (caught.hint_id, caught.message)
     assert caught.hint == lesson.data.hints[wrong.hint]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "right", RIGHT_ANSWERS, ids=[f"{r.exercise_id}/{r.path.stem}" for r in RIGHT_ANSWERS]
+)
+def test_a_correct_answer_in_another_style_passes(right: RightAnswer, tmp_path: Path) -> None:
+    exercise = COURSE.exercise(right.exercise_id)
+    lesson = COURSE.lesson_of(exercise)
+    notebook = replace_cells(
+        lesson.notebook_path(REPO, "solutions"),
+        {right.exercise_id: right.source},
+        tmp_path / "right.ipynb",
+    )
+    [result] = grade_notebook(COURSE, notebook, [exercise], Limits()).exercises
+    failed = [(t.title or t.name, t.message) for t in result.tests if t.status is not Status.PASS]
+    assert result.status is Status.PASS, (right.style, failed)
+    assert result.points == result.max_points
+
+
+@pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
+def test_every_exercise_has_correct_answers_in_other_styles(lesson: Lesson) -> None:
+    # Issue 11's standing fairness proof: a grader that fails a correct answer written
+    # another way is as wrong as one that passes a wrong answer.
+    missing = {
+        exercise.id: count
+        for exercise in lesson.data.exercises
+        if (count := sum(1 for r in RIGHT_ANSWERS if r.exercise_id == exercise.id))
+        < MIN_RIGHT_ANSWERS
+    }
+    if lesson.slug in RIGHT_ANSWERS_STILL_TO_WRITE:
+        assert missing, f"{lesson.slug} has its right answers now: drop it from the list"
+        return
+    assert not missing, f"correct answers in other styles, {MIN_RIGHT_ANSWERS} needed: {missing}"
 
 
 @pytest.mark.parametrize("lesson", GRADED, ids=lesson_ids(GRADED))
