@@ -229,6 +229,17 @@ def charge_rig(context: Context) -> SleepRecorder:
     return recorder
 
 
+def outcome(result: Any) -> str:
+    """A result or an exception as a learner reads it, without ports or addresses."""
+    import httpx
+
+    if isinstance(result, httpx.HTTPStatusError):
+        return f"httpx.HTTPStatusError ({result.response.status_code})"
+    if isinstance(result, BaseException):
+        return type(result).__name__
+    return repr(result)
+
+
 def call_charge(context: Context, key: str = "key-fixed-0001") -> tuple[Any, list[Any]]:
     """Call the learner's charge once; return (result or exception, timeouts sent)."""
     import httpx
@@ -259,7 +270,7 @@ def check_charge_succeeds_after_transient_failures(context: Context) -> None:
     expect(
         result == {"charge_id": "ch_1", "amount_cents": 1999},
         f"With a gateway that answered 503, then dropped the connection, then charged, charge "
-        f"returned {result!r} after {len(context.gateway.requests)} requests; expected the "
+        f"ended with {outcome(result)} after {len(context.gateway.requests)} requests; expected the "
         "charge after 3 requests.",
         "retry_transient",
     )
@@ -273,7 +284,7 @@ def check_charge_sends_one_key_on_every_attempt(context: Context) -> None:
     expect(
         keys and all(key == "key-fixed-0002" for key in keys) and len(context.gateway.charges) == 1,
         f"charge(..., key='key-fixed-0002') sent the Idempotency-Key values {keys!r}; the "
-        f"gateway made {len(context.gateway.charges)} charges (returned {result!r}).",
+        f"gateway made {len(context.gateway.charges)} charges (charge ended with {outcome(result)}).",
         "key_once",
     )
 
@@ -302,7 +313,7 @@ def check_charge_does_not_retry_client_errors(context: Context) -> None:
         expect(
             status == int(step) and len(context.gateway.requests) == 1 and not recorder.waits,
             f"With a gateway that answers {step}, charge sent {len(context.gateway.requests)} "
-            f"requests, waited {recorder.waits!r} and ended with {result!r}; expected one "
+            f"requests, waited {recorder.waits!r} and ended with {outcome(result)}; expected one "
             f"request and httpx.HTTPStatusError for {step}.",
             "no_retry_4xx",
         )
