@@ -296,8 +296,15 @@ def _grade_prepared(
     course: Course, prepared: _Prepared, limits: Limits, launcher: Launcher | None
 ) -> SubmissionResult:
     submission = prepared.submission
+    # The instructor's batch is the one place hidden grader tests run.
     result = grade_sources(
-        course, prepared.sources, prepared.exercises, limits, submission.key, launcher
+        course,
+        prepared.sources,
+        prepared.exercises,
+        limits,
+        submission.key,
+        launcher,
+        with_hidden=True,
     )
     return result.model_copy(
         update={
@@ -333,7 +340,9 @@ def _after_fault(
         exercise.id: ExerciseSource(exercise.id, "\n", 1, None) for exercise in prepared.exercises
     }
     # A cold child, without the warm server: its errors name the graders' own problem.
-    grade_sources(course, empty, prepared.exercises, limits, "(the course's own probe)")
+    grade_sources(
+        course, empty, prepared.exercises, limits, "(the course's own probe)", with_hidden=True
+    )
     logger.warning(
         "A submission broke its grading run; the graders run without it",
         extra={"fault": type(fault).__name__, "exercises": sorted(empty)},

@@ -33,6 +33,7 @@ ExerciseId = NewType("ExerciseId", str)
 _LESSON_FILE = re.compile(r"^(?P<number>\d\d)_(?P<name>[a-z][a-z0-9_]*)\.toml$")
 _EXERCISE_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
 _HINT_ID = r"^[a-z][a-z0-9_]*$"
+HIDDEN_FOLDER = "hidden"  # in a lesson's grader folder: tests learners never see
 
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -50,6 +51,11 @@ class Exercise(_Strict):
     minutes: Annotated[int, Field(gt=0, le=240)]
     hint_levels: Annotated[list[NonEmptyText], Field(min_length=1, max_length=5)]
     timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    # How many grader tests of this exercise sit in the lesson's `hidden/` folder: they
+    # run only in the instructor's batch, and a learner's self-check says how many there
+    # are even where the folder is absent (the exported template). A course test keeps it
+    # equal to the hidden tests really there.
+    hidden_checks: Annotated[int, Field(ge=0, le=100)] = 0
 
     @property
     def lesson_slug(self) -> str:
@@ -153,6 +159,18 @@ class Lesson:
         if package.is_dir():
             return sorted(package.glob("test_*.py"))
         return [self.grader_path(root)]
+
+    def hidden_grader_files(self, root: Path) -> list[Path]:
+        """The lesson's hidden grader modules: `tests/graders/NN_slug/hidden/test_*.py`.
+
+        Hidden tests run only in the instructor's batch (`zendo grade`), never in a
+        learner's self-check, and the exported template leaves the folder out.
+        """
+        return sorted((self.grader_package(root) / HIDDEN_FOLDER).glob("test_*.py"))
+
+    def grader_files_with_hidden(self, root: Path) -> list[Path]:
+        """The visible grader modules, then the hidden ones: what the instructor's batch runs."""
+        return [*self.grader_files(root), *self.hidden_grader_files(root)]
 
 
 @dataclass(frozen=True)

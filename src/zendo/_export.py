@@ -2,7 +2,8 @@
 
 A learner (or GitHub Classroom) starts from this copy: lessons, exercise notebooks, the
 graders for self-checks, and a CI workflow that grades pushes with a trusted, pinned copy
-of the course. Solutions, known wrong answers and local state stay behind.
+of the course. Solutions, known wrong answers, hidden grader tests and local state stay
+behind.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from zendo._course import Course
+from zendo._course import HIDDEN_FOLDER, Course
 from zendo._errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,17 @@ def export_template(course: Course, target: Path, repository: str, version: str)
             f"Give the course's repository as owner/name and a version to pin; got "
             f"{repository!r} and {version!r}."
         )
-    shutil.copytree(
-        course.root, target, ignore=shutil.ignore_patterns(*_LEFT_OUT), dirs_exist_ok=True
-    )
+    graders = (course.root / "tests" / "graders").resolve()
+    left_out = shutil.ignore_patterns(*_LEFT_OUT)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        ignored = set(left_out(folder, names))
+        # A lesson's hidden/ grader tests run only in the instructor's batch.
+        if Path(folder).resolve().parent == graders and HIDDEN_FOLDER in names:
+            ignored.add(HIDDEN_FOLDER)
+        return ignored
+
+    shutil.copytree(course.root, target, ignore=ignore, dirs_exist_ok=True)
     template = resources.files("zendo").joinpath("templates", "zendo-grade.yml").read_text("utf-8")
     workflow = template.replace("COURSE_REPOSITORY", repository).replace("COURSE_VERSION", version)
     (target / WORKFLOW).parent.mkdir(parents=True, exist_ok=True)

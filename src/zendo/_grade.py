@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import zendo
-from zendo._course import Course, Exercise
+from zendo._course import HIDDEN_FOLDER, Course, Exercise
 from zendo._errors import CourseError, InputError, SandboxError
 from zendo._extract import ExerciseSource, exercise_ids_in, extract_from_notebook
 from zendo._limits import Limits
@@ -82,8 +82,14 @@ def grade_sources(
     limits: Limits,
     label: str,
     launcher: Launcher | None = None,
+    *,
+    with_hidden: bool = False,
 ) -> SubmissionResult:
-    """Grade already-extracted sources: one child process per lesson involved."""
+    """Grade already-extracted sources: one child process per lesson involved.
+
+    `with_hidden` adds the lessons' hidden grader tests: only the instructor's batch asks
+    for it. Without it, each result counts the hidden checks that did not run.
+    """
     results: list[ExerciseResult] = []
     for lesson in course.lessons:
         wanted = [e for e in exercises if course.lesson_of(e) is lesson]
@@ -91,6 +97,13 @@ def grade_sources(
         run = None
         if present:
             graders = lesson.grader_files(course.root)
+            hidden = lesson.hidden_grader_files(course.root) if with_hidden else []
+            if with_hidden and not hidden and any(e.hidden_checks for e in wanted):
+                raise CourseError(
+                    f"Lesson {lesson.slug!r} declares hidden checks, but "
+                    f"{lesson.grader_package(course.root)}/hidden/ holds no test_*.py: grade "
+                    "with the full course, not a learner's template."
+                )
             if not graders or not all(grader.is_file() for grader in graders):
                 where = lesson.grader_package(course.root)
                 raise CourseError(
@@ -101,7 +114,7 @@ def grade_sources(
             if lesson.data.grader_api == 2:
                 judge = getattr(launcher, "judge", None)  # a warm server's warm judge
                 warm = judge if isinstance(judge, WarmJudge) else None
-                run = _judge_v2(graders, present, timeouts, limits, warm)
+                run = _judge_v2([*graders, *hidden], present, timeouts, limits, warm, hidden)
             elif len(graders) == 1:
                 run = run_graders(GradingJob(graders[0], present, timeouts), limits, launcher)
             else:
@@ -111,7 +124,10 @@ def grade_sources(
             _raise_on_course_fault(run, lesson.slug)
         for exercise in wanted:
             if run is not None and exercise.id in present:
-                results.append(_exercise_result(course, exercise, run))
+                result = _exercise_result(course, exercise, run)
+                if not with_hidden and exercise.hidden_checks:
+                    result = result.model_copy(update={"hidden_not_run": exercise.hidden_checks})
+                results.append(result)
             else:
                 results.append(_missing(exercise))
     return SubmissionResult(
@@ -142,7 +158,8 @@ def grader_hashes(course: Course) -> dict[str, str]:
     """The sha256 of each lesson's graders, by lesson stem.
 
     A one-file lesson's hash is its file's; a grader folder's covers every module in it
-    (names and contents, helpers included), so any change to any of them changes it.
+    and in its `hidden/` folder (relative names and contents, helpers included), so any
+    change to any of them changes it.
     """
     hashes = {}
     folder = (course.root / "tests" / "graders").resolve()
@@ -152,8 +169,10 @@ def grader_hashes(course: Course) -> dict[str, str]:
             package = lesson.grader_package(course.root)
             if package.is_dir():
                 digest = hashlib.sha256()
-                for module in sorted(package.glob("*.py")):
-                    digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+                modules = [*package.glob("*.py"), *package.glob(f"{HIDDEN_FOLDER}/*.py")]
+                for module in sorted(modules, key=lambda path: path.relative_to(package)):
+                    name = module.relative_to(package).as_posix()
+                    digest.update(name.encode() + b"\0" + module.read_bytes() + b"\0")
                 hashes[lesson.stem] = digest.hexdigest()
                 continue
             name = lesson.grader_path(course.root).name
@@ -168,6 +187,7 @@ def _judge_v2(
     timeouts: Mapping[str, float],
     limits: Limits,
     warm: WarmJudge | None = None,
+    hidden: Sequence[Path] = (),
 ) -> ChildRun:
     """Grading v2 (issue 9): graders judge from a trusted process, learner code in a sandbox.
 
@@ -179,7 +199,7 @@ def _judge_v2(
 
     began = time.monotonic()
     try:
-        judged = judge_lesson(graders, sources, timeouts, limits, warm=warm)
+        judged = judge_lesson(graders, sources, timeouts, limits, warm=warm, hidden=hidden)
     except SandboxUnavailable as error:
         raise SandboxError(str(error)) from None
     return ChildRun(
@@ -220,15 +240,16 @@ def _missing(exercise: Exercise) -> ExerciseResult:
 def _exercise_result(course: Course, exercise: Exercise, run: ChildRun) -> ExerciseResult:
     outcomes = [outcome for outcome in run.outcomes if outcome.exercise_id == exercise.id]
     tests = [_test_result(course, exercise, outcome) for outcome in outcomes]
+    tests = _hide(tests)
     expected = run.collected.get(exercise.id, {})
-    missing = [name for name in expected if name not in {test.name for test in tests}]
+    missing = [name for name in expected if name not in {outcome.test for outcome in outcomes}]
     message = ""
     if missing or not expected:
         # Checks that never reported count as not passed: a run that stopped early (a
         # crash, os._exit, a timeout) can never pass by what it left out.
         status = Status.TIMEOUT if run.fate is Fate.TIMEOUT else Status.ERROR
         message = run.detail or "Some checks did not run."
-        stopped = [test for test in tests if test.status is Status.TIMEOUT]
+        stopped = [t for t in tests if t.status is Status.TIMEOUT and not t.hidden]
         if status is Status.TIMEOUT and stopped:
             # One limit per verdict: this exercise's code already ran past its own limit
             # (the same slow code then used up the whole run's time), so the rest of its
@@ -267,4 +288,37 @@ def _test_result(course: Course, exercise: Exercise, outcome: ChildOutcome) -> T
         output=outcome.output,
         duration_seconds=outcome.duration_seconds,
         weight=outcome.weight,
+        hidden=outcome.hidden,
     )
+
+
+_HIDDEN_MESSAGES = {
+    Status.PASS: "",
+    Status.FAIL: "A hidden check did not pass.",
+    Status.ERROR: "A hidden check could not finish.",
+    Status.TIMEOUT: "A hidden check ran out of time.",
+}
+
+
+def _hide(tests: list[TestResult]) -> list[TestResult]:
+    """Strip hidden tests to what a learner may know: that they are hidden, status, points.
+
+    Their name becomes `hidden-N`, their title "Hidden check", and their message a fixed
+    sentence by status; no hint, hint id or output is kept, so no report can show them.
+    """
+    shown = []
+    number = 0
+    for test in tests:
+        if test.hidden:
+            number += 1
+            test = TestResult(
+                name=f"hidden-{number}",
+                title="Hidden check",
+                status=test.status,
+                message=_HIDDEN_MESSAGES[test.status],
+                duration_seconds=test.duration_seconds,
+                weight=test.weight,
+                hidden=True,
+            )
+        shown.append(test)
+    return shown

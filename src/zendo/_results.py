@@ -49,13 +49,16 @@ class ChildOutcome(_Frozen):
     output: str = Field(default="", max_length=200_000)
     duration_seconds: float = Field(default=0.0, ge=0)
     weight: int = Field(default=1, ge=1, le=1000)
+    hidden: bool = False  # from the lesson's hidden/ folder: its content never leaves the engine
 
 
 class TestResult(_Frozen):
     """One grader test on one exercise.
 
     `name` is the test's id in the graders (for gradebooks, JUnit and course authors);
-    `title` is what a learner reads, the `title=` of its `@exercise` mark.
+    `title` is what a learner reads, the `title=` of its `@exercise` mark. A hidden
+    test (`hidden`) keeps only its status, weight and duration: its name is a stand-in
+    (`hidden-1`), its title says it is hidden, and no message, hint or output is kept.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -69,6 +72,7 @@ class TestResult(_Frozen):
     output: str = ""
     duration_seconds: float = 0.0
     weight: int = 1
+    hidden: bool = False
 
     @property
     def learner_title(self) -> str:
@@ -84,7 +88,11 @@ def title_from_name(test: str) -> str:
 
 
 class ExerciseResult(_Frozen):
-    """All tests of one exercise, with the points earned."""
+    """All tests of one exercise, with the points earned.
+
+    `hidden_not_run` counts the exercise's hidden checks when they did not run (a
+    learner's self-check): the verdict says they exist and run when the instructor grades.
+    """
 
     id: str
     title: str
@@ -93,11 +101,30 @@ class ExerciseResult(_Frozen):
     max_points: int
     message: str = ""
     tests: list[TestResult] = []
+    hidden_not_run: int = Field(default=0, ge=0)
 
     @property
     def first_problem(self) -> TestResult | None:
-        """The first test that did not pass: the one a learner should read first."""
-        return next((test for test in self.tests if test.status is not Status.PASS), None)
+        """The first test that did not pass, a visible one before any hidden one."""
+        failing = [test for test in self.tests if test.status is not Status.PASS]
+        return next((test for test in failing if not test.hidden), None) or next(
+            iter(failing), None
+        )
+
+    @property
+    def hidden_summary(self) -> str:
+        """What a learner may know of the hidden checks: how many, and how many passed."""
+        hidden = [test for test in self.tests if test.hidden]
+        if hidden:
+            passed = sum(test.status is Status.PASS for test in hidden)
+            return f"hidden checks: {passed} of {len(hidden)} passed"
+        if self.hidden_not_run:
+            checks = "hidden check" if self.hidden_not_run == 1 else "hidden checks"
+            return (
+                f"This exercise also has {self.hidden_not_run} {checks}, run when your "
+                "instructor grades."
+            )
+        return ""
 
 
 class SubmissionResult(_Frozen):

@@ -49,6 +49,7 @@ class JudgePlugin:
     exercises: dict[str, ExerciseJob]
     limits: SandboxLimits
     isolation: Isolation
+    hidden_files: frozenset[str] = frozenset()  # grader modules whose outcomes are hidden
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     collected: dict[str, dict[str, int]] = field(default_factory=dict)
     learners: dict[str, Learner] = field(default_factory=dict)
@@ -134,6 +135,7 @@ class JudgePlugin:
             "weight": int(marker.kwargs.get("weight", 1)),
             "title": str(marker.kwargs.get("title", "")),
             "duration_seconds": round(call.duration, 4),
+            "hidden": str(item.path) in self.hidden_files,
         }
         if report.failed and call.excinfo is not None:
             outcome.update(_classify(call.excinfo.value, item.name))

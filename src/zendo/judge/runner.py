@@ -58,9 +58,10 @@ class ExerciseSpec(_Model):
 
 
 class JudgeJob(_Model):
-    """Everything the judge process needs; no path into the course but the grader file."""
+    """Everything the judge process needs; no path into the course but the grader files."""
 
     grader_files: list[str]
+    hidden_files: list[str] = []  # those of grader_files whose outcomes are hidden
     exercises: list[ExerciseSpec]
     memory_mb: int
     max_file_mb: int
@@ -96,17 +97,20 @@ def judge_lesson(
     *,
     allow_unsandboxed: bool = False,
     warm: WarmJudge | None = None,
+    hidden: Sequence[Path] = (),
 ) -> JudgeRun:
     """Grade `sources` (by exercise id) with the lesson's v2 grader modules.
 
     With `warm`, the job runs in a fresh child of that warm judge (same `run_job`, without
-    the imports); otherwise in a new judge process.
+    the imports); otherwise in a new judge process. The outcomes of the modules in
+    `hidden` (also listed in `grader_files`) are marked hidden.
     """
     isolation = choose_isolation(allow_unsandboxed=allow_unsandboxed)
     with tempfile.TemporaryDirectory(prefix="zendo-judge-") as folder:
         results_path = Path(folder) / "results.json"
         job = JudgeJob(
             grader_files=[str(grader.resolve()) for grader in grader_files],
+            hidden_files=[str(grader.resolve()) for grader in hidden],
             exercises=[
                 ExerciseSpec(
                     exercise_id=exercise_id,
@@ -232,6 +236,7 @@ def run_job(job_path: Path) -> int:
             max_output_chars=job.max_output_chars,
         ),
         isolation=job.isolation,
+        hidden_files=frozenset(job.hidden_files),
     )
     problems = _Problems()
     folder = job_path.parent

@@ -44,10 +44,12 @@ def causes_of(exercise: ExerciseResult) -> list[Cause]:
 
     Checks share a cause when they end the same way (fail, error, timeout) and name the
     same failure hint; checks without a hint share one only when their messages are equal
-    (the starter's NotImplementedError, a syntax error, a timeout).
+    (the starter's NotImplementedError, a syntax error, a timeout). Hidden checks are
+    no cause a learner can read: renderers report them by `hidden_summary` alone.
     """
     groups: dict[tuple[Status, str, str], list[TestResult]] = {}
-    for test in exercise.tests:
+    visible = [test for test in exercise.tests if not test.hidden]
+    for test in visible:
         if test.status is Status.PASS:
             continue
         key = (
@@ -56,9 +58,13 @@ def causes_of(exercise: ExerciseResult) -> list[Cause]:
             else (test.status, "message", test.message)
         )
         groups.setdefault(key, []).append(test)
-    return [Cause(tuple(tests), len(exercise.tests)) for tests in groups.values()]
+    return [Cause(tuple(tests), len(visible)) for tests in groups.values()]
 
 
 def passed_titles(exercise: ExerciseResult) -> list[str]:
     """The titles of the checks that passed, in grader order."""
-    return [test.learner_title for test in exercise.tests if test.status is Status.PASS]
+    return [
+        test.learner_title
+        for test in exercise.tests
+        if test.status is Status.PASS and not test.hidden
+    ]

@@ -39,6 +39,8 @@ def render_csv(report: Report) -> str:
         for exercise in submission.exercises:
             problem = exercise.first_problem
             message = problem.message if problem else exercise.message
+            if exercise.hidden_summary:  # counts only: a hidden check's content stays hidden
+                message = "; ".join(part for part in (message, exercise.hidden_summary) if part)
             writer.writerow(
                 [_safe(submission.learner), _safe(submission.source), _safe(exercise.id),
                  _safe(exercise.status.value), f"{exercise.points:g}", exercise.max_points,

@@ -35,6 +35,9 @@ def render_exercise_html(exercise: ExerciseResult) -> str:
     causes = causes_of(exercise)
     if exercise.message and all(cause.first.message != exercise.message for cause in causes):
         parts.append(f"<p>{_paragraphs(exercise.message)}</p>")
+    if exercise.hidden_summary:  # counts only: a hidden check's content stays hidden
+        hidden = exercise.hidden_summary
+        parts.append(f"<p>{escape(hidden[:1].upper() + hidden[1:])}</p>")
     if exercise.status is Status.PASS:
         parts.append(f"<p>All {len(exercise.tests)} checks passed. Well done!</p>")
     else:

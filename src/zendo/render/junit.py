@@ -27,6 +27,8 @@ def render_junit(report: Report) -> str:
             ET.SubElement(
                 properties, "property", name="schema_version", value=str(report.schema_version)
             )
+            if exercise.hidden_summary:  # counts only: a hidden check's content stays hidden
+                ET.SubElement(properties, "property", name="hidden", value=exercise.hidden_summary)
             tests = exercise.tests or []
             if not tests:
                 case = ET.SubElement(suite, "testcase", classname=exercise.id, name="(exercise)")

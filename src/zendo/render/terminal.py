@@ -55,11 +55,14 @@ def render_exercise_lines(
     lines = [
         f"  {mark} {exercise.id}: {exercise.title} ({exercise.points:g}/{exercise.max_points})"
     ]
+    indent = "          "
+    hidden = exercise.hidden_summary
+    if hidden:  # how many hidden checks, and how many passed: never what they check
+        lines.append(_wrap(hidden[:1].upper() + hidden[1:], indent))
     if exercise.status is Status.PASS:
         return lines
     # The first cause in full, the others counted: one thing to fix at a time.
     causes = causes_of(exercise)
-    indent = "          "
     if causes:
         first = causes[0]
         lines.append(_wrap(first.heading, indent))
