@@ -32,6 +32,12 @@ from zendo.observer import PROTOCOL_VERSION
 logger = logging.getLogger(__name__)
 
 MAX_SHOWN = 160
+# Said for every answer a sandbox garbled: its code wrote where only the protocol writes.
+BROKE_PROTOCOL = (
+    "Your code wrote into the grading's own pipe (a file descriptor it did not open, or "
+    "forged answers), so none of its answers can be trusted. Use print() for output and "
+    "write only to files your code opened itself, then check again."
+)
 
 
 def show(value: object) -> str:
@@ -423,7 +429,8 @@ class Learner:
             return self._observation(answer, message["id"], shown)
         except ProtocolFault as fault:
             self.sandbox.kill()
-            self._fail(SandboxDied(f"The learner's process broke the grading protocol: {fault}"))
+            logger.warning("A sandbox broke the protocol", extra={"fault": str(fault)[:200]})
+            self._fail(SandboxDied(BROKE_PROTOCOL))
 
     def _explain(self, gone: SandboxGone) -> SandboxGone:
         if isinstance(gone, SandboxTimeout):

@@ -400,12 +400,24 @@ class Sandbox:
 
 
 def _describe_exit(code: int | None) -> str:
+    """What a learner can do about their sandbox's end: never a guess that blames them
+    for memory when their own code may have killed or stopped a process."""
     if code is None:
-        return "The learner's process stopped answering."
+        return (
+            "Your code's process stopped answering (did your code stop, close or signal a "
+            "process?). Remove that part of the exercise cell and check again."
+        )
     if code < 0 or code >= 128:
         number = -code if code < 0 else code - 128
-        return f"The learner's process was killed by signal {number} (a crash or the memory cap)."
-    return f"The learner's process ended with exit code {code} before it answered (os._exit?)."
+        return (
+            f"Your code's process ended with signal {number}: your code killed or signalled "
+            "a process (os.kill?), crashed Python, or used more memory than allowed. Look "
+            "for those in the exercise cell, fix it and check again."
+        )
+    return (
+        f"Your code ended its own process with exit code {code} before it answered "
+        "(os._exit() or sys.exit() in the exercise cell?). Remove that call and check again."
+    )
 
 
 def _plain_environment(work: Path) -> dict[str, str]:
