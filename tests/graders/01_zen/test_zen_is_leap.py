@@ -47,8 +47,13 @@ def test_is_leap_known_years(learner: Learner) -> None:
         check_year(learner, year)
 
 
+# Half the years drawn are century years, where the rule has its two exceptions: a small
+# budget then still tries many of them (plain random years are rarely centuries).
+YEARS = st.integers(min_value=1, max_value=9999) | st.integers(1, 99).map(lambda c: 100 * c)
+
+
 @exercise("zen.is_leap", title="Agrees with the calendar for any year")
-@property_test("standard", year=st.integers(min_value=1, max_value=9999))
+@property_test("quick", year=YEARS)
 def test_is_leap_agrees_with_the_calendar(learner: Learner, year: int) -> None:
     check_year(learner, year)
 

@@ -86,7 +86,7 @@ def test_parse_order_names_the_bad_field(learner: Learner) -> None:
 
 
 @exercise("zen.parse_order", title="Any input is judged by the order rules")
-@property_test("standard", raw=raw_orders)
+@property_test("quick", raw=raw_orders)
 def test_parse_order_agrees_with_the_rules_on_any_input(learner: Learner, raw: Raw) -> None:
     broken = broken_fields(raw)
     if broken:
