@@ -49,13 +49,22 @@ def test_addition():
     assert 1 + 1 == 2
 '''
 
-CANARY_EXPECTED = {
-    ("app/orders.py", "F401"),
-    ("app/orders.py", "TD003"),
-    ("app/orders.py", "G004"),
-    ("app/orders.py", "S101"),
-    ("app/orders.py", "S608"),
+# The canary project. The same module sits in three places, so that an ignore wider than
+# the task's (other codes, or files outside tests/) shows up as a code that goes missing.
+CANARY_FILES = {
+    "app/orders.py": CANARY_APP,
+    "app/test_orders.py": CANARY_APP,  # named like a test, but outside tests/: no exemption
+    "tests/helpers.py": CANARY_APP,  # under tests/: only S101 is allowed
+    "tests/test_orders.py": CANARY_TESTS,
 }
+APP_CODES = {"F401", "TD003", "G004", "S101", "S608"}
+CANARY_EXPECTED = {
+    *(("app/orders.py", code) for code in APP_CODES),
+    *(("app/test_orders.py", code) for code in APP_CODES),
+    *(("tests/helpers.py", code) for code in APP_CODES - {"S101"}),
+}
+# The files that only a per-file ignore of the wrong width can get wrong.
+IGNORE_PROBES = {"app/test_orders.py", "tests/helpers.py"}
 WANTED_SELECT = "S,G004,TD"
 RULE_LINE = re.compile(r"^\s*(?P<name>[a-z0-9-]+) \((?P<code>[A-Z]+[0-9]+)\),?$")
 
@@ -157,11 +166,7 @@ def build_project(config: str) -> ConfiguredProject | Refusal:
             "the task's configuration stands alone in one pyproject.toml.",
             hint="config_error",
         )
-    files = {
-        "pyproject.toml": config,
-        "app/orders.py": CANARY_APP,
-        "tests/test_orders.py": CANARY_TESTS,
-    }
+    files = {"pyproject.toml": config, **CANARY_FILES}
     # Not --isolated: the point is to see what ruff makes of the learner's file.
     shown = run_ruff_command(files, "check", "--no-cache", "--show-settings", "app/orders.py")
     if shown.exit_code != 0:
@@ -262,6 +267,16 @@ def test_ruff_config_adds_the_requested_rules(learner: Learner) -> None:
         f"{len(missing)} of the rules the task adds are not enabled: {named(missing, wanted)}.",
         hint="missing_rules",
     )
+    # "Add nothing else": a whole family where the task names one rule (G for G004), or a
+    # family it never names (N, PERF), switches on rules nobody asked for.
+    extra = set(enabled) - set(rules_without_config(None)) - set(wanted)
+    expect(
+        not extra,
+        f"Your configuration also switches on {len(extra)} rule{'s' if len(extra) > 1 else ''} "
+        f"the task does not ask for: {named(extra, enabled)}. Add nothing else: the default "
+        "set, S, G004 and TD.",
+        hint="extra_rules",
+    )
 
 
 @exercise("quality.ruff_config", title="Sets the Python version and line length")
@@ -286,6 +301,14 @@ def test_ruff_config_on_the_canary_project(learner: Learner) -> None:
     project = configured_project(learner)
     found = project.findings
     wrong = (CANARY_EXPECTED - found) | (found - CANARY_EXPECTED)
+    if wrong and {path for path, _ in wrong} <= IGNORE_PROBES:
+        fail(
+            "On the canary project, your per-file ignores do not cover what the task allows: "
+            + "; ".join(differences(found, IGNORE_PROBES))
+            + ". Ignore S101 and no other code, for every file under tests/ and no file "
+            "outside it.",
+            hint="narrow_ignore",
+        )
     if wrong and {code for _, code in wrong} == {"S101"}:
         where = (
             "reports S101 for the assert in tests/test_orders.py"
@@ -297,24 +320,25 @@ def test_ruff_config_on_the_canary_project(learner: Learner) -> None:
             "and an error everywhere else.",
             hint="assert_in_tests",
         )
-    missing = sorted(CANARY_EXPECTED - found)
-    extra = sorted(found - CANARY_EXPECTED)
     expect(
-        not missing and not extra,
+        not wrong,
         "On the canary project, your configuration "
-        + "; ".join(
-            part
-            for part in [
-                f"misses {', '.join(f'{code} in {path}' for path, code in missing)}"
-                if missing
-                else "",
-                f"also reports {', '.join(f'{code} in {path}' for path, code in extra)}"
-                if extra
-                else "",
-            ]
-            if part
-        )
-        + f". Expected exactly {', '.join(sorted(code for _, code in CANARY_EXPECTED))} in "
-        "app/orders.py and nothing in tests/.",
+        + "; ".join(differences(found, set(CANARY_FILES)))
+        + f". Expected exactly {', '.join(sorted(APP_CODES))} in app/orders.py and "
+        "app/test_orders.py, the same but S101 in tests/helpers.py, and nothing in "
+        "tests/test_orders.py.",
         hint="canary_codes",
     )
+
+
+def differences(found: set[tuple[str, str]], paths: set[str]) -> list[str]:
+    """What ruff reported in `paths` against what the task expects, file by file."""
+    parts = []
+    for path in sorted(paths):
+        missing = sorted(code for p, code in CANARY_EXPECTED - found if p == path)
+        extra = sorted(code for p, code in found - CANARY_EXPECTED if p == path)
+        if missing:
+            parts.append(f"misses {', '.join(missing)} in {path}")
+        if extra:
+            parts.append(f"also reports {', '.join(extra)} in {path}")
+    return parts
