@@ -43,8 +43,8 @@ def run_ruff_command(files: Mapping[str, str], *arguments: str) -> CommandRun:
 
     `files` maps relative paths (plain names, `/` between folders, `.py` or `.toml`) to
     their text. The private folder's path is cut out of what ruff wrote, so file names
-    come back relative (`app/orders.py`). Pass `--no-cache`: the folder is deleted after
-    the run anyway.
+    come back relative (`app/orders.py`) and the folder itself as `.`. Pass `--no-cache`:
+    the folder is deleted after the run anyway.
     """
     for name in files:
         parts = name.split("/")
@@ -62,9 +62,13 @@ def run_ruff_command(files: Mapping[str, str], *arguments: str) -> CommandRun:
         completed = _run([_ruff_binary(), *arguments], folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    prefix = f"{folder}/"
     return CommandRun(
         completed.returncode,
-        completed.stdout.replace(prefix, ""),
-        completed.stderr.replace(prefix, ""),
+        _relative(completed.stdout, folder),
+        _relative(completed.stderr, folder),
     )
+
+
+def _relative(text: str, folder: Path) -> str:
+    """`text` with the private folder's path cut out: `app/orders.py`, `.` for the folder."""
+    return text.replace(f"{folder}/", "").replace(str(folder), ".")
