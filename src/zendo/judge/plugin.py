@@ -18,6 +18,7 @@ import pytest
 from zendo.judge.client import Learner, LearnerFailure
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
 from zendo.judge.toolkit import Submitted
+from zendo.judge.tools import ToolTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +150,13 @@ class JudgePlugin:
             found.close()
 
 
+TOOL_STARVED = (
+    "The grading machine was too busy to finish this check ({tool} ran out of time twice), "
+    "so it is not a verdict on your code. Check again later, or ask your instructor to "
+    "grade again."
+)
+
+
 def _classify(error: BaseException, test: str) -> dict[str, Any]:
     """Turn what ended a test into a status and a learner message."""
     error = _first_meaningful(error)
@@ -158,6 +166,10 @@ def _classify(error: BaseException, test: str) -> dict[str, Any]:
         return {"status": "fail", "message": error.message, "hint_id": error.hint}
     if isinstance(error, SandboxGone):
         return {"status": error.status, "message": str(error)}
+    if isinstance(error, ToolTimeout):
+        # A starved mypy or ruff says nothing about the learner's code (issue 10, item 6).
+        logger.warning("A grading tool timed out", extra={"test": test, "tool": error.tool})
+        return {"status": "error", "message": TOOL_STARVED.format(tool=error.tool)}
     # Anything else is the grader's own fault: a course bug, never the learner's.
     logger.error(
         "A grader raised instead of judging",

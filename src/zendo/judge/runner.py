@@ -35,7 +35,16 @@ from zendo.judge.warm import WarmJudge, WarmJudgeError
 
 logger = logging.getLogger(__name__)
 
-RUNNER_SLACK_SECONDS = 120.0  # beyond the exercises' own limits: tools, start-up
+# Beyond the exercises' own limits (which hold inside, per sandbox): tools, start-up. A
+# busy machine (another learner's code burning every core) slows the judge; that must
+# not become this learner's verdict, so the slack is generous (a tool's two attempts).
+RUNNER_SLACK_SECONDS = 600.0
+# The judge itself overran: never a verdict on the learner's code, which has its own limit.
+JUDGE_OVERRAN = (
+    "Grading did not finish in time: the grading machine was too busy or a grader is too "
+    "slow. This is not a verdict on your code; check again later, or ask your instructor "
+    "to grade again."
+)
 # pytest plugins a judge has no use for. unraisableexception and threadexception run
 # gc.collect twice at exit: about 260 ms in a judge that has hypothesis and pydantic loaded.
 QUIET_PLUGINS = (
@@ -139,9 +148,7 @@ def judge_lesson(
                 logger.warning("The warm judge failed; judging cold", extra={"why": str(error)})
             else:
                 if code is None:
-                    return JudgeRun(
-                        [], {}, "timeout", "The graders did not finish in time.", isolation
-                    )
+                    return JudgeRun([], {}, "timeout", JUDGE_OVERRAN, isolation)
                 return _collect(results_path, job_path.parent / "judge.log", isolation)
         env = dict(os.environ, PYTHONHASHSEED="0", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -161,7 +168,7 @@ def judge_lesson(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-            return JudgeRun([], {}, "timeout", "The graders did not finish in time.", isolation)
+            return JudgeRun([], {}, "timeout", JUDGE_OVERRAN, isolation)
         (Path(folder) / "judge.log").write_bytes(log)
         return _collect(results_path, Path(folder) / "judge.log", isolation)
 
