@@ -8,8 +8,9 @@ path twice — and every run gives every exercise the same status and points. CL
 batch also agree test by test (status and hint).
 
 Wrong answers are packed to keep this fast: round k's notebook holds the k-th known
-wrong answer of every exercise (the reference cell where an exercise has fewer), so a
-whole notebook of wrong answers is graded per run.
+wrong answer of every exercise, so a whole notebook of wrong answers is graded per run;
+an exercise with fewer wrong answers has no cell in the later rounds, so nothing is
+graded twice.
 """
 
 from __future__ import annotations
@@ -41,11 +42,14 @@ WRONG = {
 }
 ROUNDS = max(len(paths) for paths in WRONG.values())
 NOTEBOOK = f"{LESSON.stem}.ipynb"
+NO_CELL = "# (this submission has no cell for this exercise)\n"
 VERDICT = re.compile(
     r"^\s*(?P<status>[A-Z]+)\s+(?P<id>quality\.[a-z_]+): .*\((?P<points>[\d.]+)/\d+\)\s*$"
 )
 
 Verdicts = dict[str, dict[str, tuple[str, float]]]  # submission -> exercise -> status, points
+Cells = dict[str, dict[str, str]]  # submission -> exercise -> the cell it holds
+Run = tuple[Verdicts, dict[str, object]]  # verdicts, and each test's status and hint
 
 
 def _course_copy(root: Path) -> Path:
@@ -60,7 +64,7 @@ def _course_copy(root: Path) -> Path:
     return root
 
 
-def _submissions(root: Path, folder: Path) -> dict[str, dict[str, str]]:
+def _submissions(root: Path, folder: Path) -> Cells:
     """Write each submission as <name>/<lesson>.ipynb; return its exercise cells by id."""
     solution = LESSON.notebook_path(root, "solutions")
     reference = {cell.exercise_id: cell.source for cell in read_cells(solution) if cell.exercise_id}
@@ -71,27 +75,29 @@ def _submissions(root: Path, folder: Path) -> dict[str, dict[str, str]]:
     cells = {"reference": reference, "starter": starter}
     for number in range(ROUNDS):
         cells[f"wrong{number + 1}"] = {
-            exercise_id: (
-                paths[number].read_text(encoding="utf-8")
-                if number < len(paths)
-                else reference[exercise_id]
-            )
+            exercise_id: paths[number].read_text(encoding="utf-8")
             for exercise_id, paths in WRONG.items()
+            if number < len(paths)
         }
     for name, sources in cells.items():
         target = folder / name / NOTEBOOK
         target.parent.mkdir(parents=True)
-        replace_cells(solution, sources, target)
+        # An exercise without a wrong answer left in this round has no cell at all: it
+        # costs nothing to grade, and is left out of the comparison.
+        replace_cells(solution, {ex: sources.get(ex, NO_CELL) for ex in EXERCISES}, target)
     return cells
 
 
-def _from_report(report: dict[str, object]) -> tuple[Verdicts, dict[str, object]]:
-    """Exercise verdicts by submission folder, and each test's status and hint."""
+def _from_report(report: dict[str, object], cells: Cells) -> Run:
+    """Verdicts of the exercises each submission has a cell for, and each test's status
+    and hint."""
     verdicts: Verdicts = {}
     tests: dict[str, object] = {}
     for submission in report["submissions"]:  # type: ignore[attr-defined]
         name = Path(submission["source"]).parent.name
         for exercise in submission["exercises"]:
+            if exercise["id"] not in cells[name]:
+                continue
             verdicts.setdefault(name, {})[exercise["id"]] = (
                 exercise["status"],
                 float(exercise["points"]),
@@ -118,30 +124,32 @@ def _finish(process: subprocess.Popen[str]) -> dict[str, object]:
     return report
 
 
-def _cli_runs(root: Path, folder: Path, names: list[str]) -> tuple[Verdicts, dict[str, object]]:
-    """`zendo check --notebook` per submission, two at a time (the machine has 2 cores)."""
+def _cli_runs(root: Path, folder: Path, cells: Cells) -> Run:
+    """`zendo check IDS --notebook` per submission, two at a time (2 cores here)."""
     verdicts: Verdicts = {}
     tests: dict[str, object] = {}
+    names = list(cells)
     for start in range(0, len(names), 2):
-        running = [
-            _zendo(root, "check", "--notebook", str(folder / name / NOTEBOOK), "--format", "json")
-            for name in names[start : start + 2]
-        ]
+        running = []
+        for name in names[start : start + 2]:
+            notebook = str(folder / name / NOTEBOOK)
+            command = ("check", *cells[name], "--notebook", notebook, "--format", "json")
+            running.append(_zendo(root, *command))
         for process in running:
-            found, found_tests = _from_report(_finish(process))
+            found, found_tests = _from_report(_finish(process), cells)
             verdicts.update(found)
             tests.update(found_tests)
     return verdicts, tests
 
 
-def _kernel_runs(root: Path, cells: dict[str, dict[str, str]], passes: int) -> list[Verdicts]:
+def _kernel_runs(root: Path, cells: Cells, passes: int) -> list[Verdicts]:
     """check() in one real kernel: run each submission's cells, check each, `passes` times."""
     code = ["# setup\nfrom zendo.notebook import check"]
     order: list[tuple[int, str, str]] = []
     for number in range(passes):
         for name, sources in cells.items():
-            for exercise_id in EXERCISES:
-                code += [sources[exercise_id], f"check({exercise_id!r})"]
+            for exercise_id, source in sources.items():
+                code += [source, f"check({exercise_id!r})"]
                 order.append((number, name, exercise_id))
     # One list of outputs per cell (run_in_kernel's annotation says otherwise).
     outputs: list[Any] = run_in_kernel(root / "exercises", code)
@@ -158,13 +166,11 @@ def _kernel_runs(root: Path, cells: dict[str, dict[str, str]], passes: int) -> l
     return runs
 
 
-def _batch_and_cli_runs(
-    root: Path, folder: Path, names: list[str]
-) -> tuple[list[tuple[Verdicts, dict[str, object]]], list[tuple[Verdicts, dict[str, object]]]]:
+def _batch_and_cli_runs(root: Path, folder: Path, cells: Cells) -> tuple[list[Run], list[Run]]:
     """Two batches of every submission (`zendo grade --jobs 2`), then two CLI rounds."""
     command = ("grade", str(folder), "--jobs", "2", "--format", "json")
-    batch = [_from_report(_finish(_zendo(root, *command))) for _ in range(2)]
-    cli = [_cli_runs(root, folder, names) for _ in range(2)]
+    batch = [_from_report(_finish(_zendo(root, *command)), cells) for _ in range(2)]
+    cli = [_cli_runs(root, folder, cells) for _ in range(2)]
     return batch, cli
 
 
@@ -172,19 +178,20 @@ def test_every_path_gives_the_same_verdicts_every_run(tmp_path: Path) -> None:
     root = _course_copy(tmp_path / "course")
     folder = tmp_path / "class"
     cells = _submissions(root, folder)
-    names = list(cells)
 
     # The kernel checks one exercise at a time, so the other two paths (plain
     # subprocesses) run beside it; the kernel stays in this thread, where its event loop is.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        outside = pool.submit(_batch_and_cli_runs, root, folder, names)
+        outside = pool.submit(_batch_and_cli_runs, root, folder, cells)
         kernel = _kernel_runs(root, cells, passes=2)
         batch, cli = outside.result(timeout=600)
 
     expected, expected_tests = batch[0]
     # The verdicts mean something: the reference passes, the starter and every known
     # wrong answer fail their exercise.
-    assert set(expected) == set(names)
+    assert {name: set(found) for name, found in expected.items()} == {
+        name: set(sources) for name, sources in cells.items()
+    }
     assert all(status == "pass" for status, _ in expected["reference"].values())
     assert all(status == "fail" for status, _ in expected["starter"].values())
     for exercise_id, paths in WRONG.items():
