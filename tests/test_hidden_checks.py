@@ -168,6 +168,7 @@ def split_of(report: Report, learner: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 def test_the_batch_runs_hidden_checks_and_counts_them_in_points(batch: Batch) -> None:
     assert batch.run.returncode == 1, batch.run.stderr
     report = batch.report
@@ -192,6 +193,7 @@ def test_the_batch_runs_hidden_checks_and_counts_them_in_points(batch: Batch) ->
     }
 
 
+@pytest.mark.slow
 def test_no_report_shows_a_hidden_checks_content(batch: Batch) -> None:
     report = batch.report
     csv_path = batch.gradebook.with_suffix(".csv")
@@ -225,6 +227,7 @@ def test_no_report_shows_a_hidden_checks_content(batch: Batch) -> None:
     assert "Hidden checks: 1 of 2 passed" in outputs["notebook html"]
 
 
+@pytest.mark.slow
 def test_a_learners_check_never_runs_hidden_checks_but_says_they_exist(batch: Batch) -> None:
     """bob fails a hidden check; his self-check passes and says two more run later."""
     notebook = batch.folder / "bob" / "01_calc.ipynb"
@@ -237,6 +240,7 @@ def test_a_learners_check_never_runs_hidden_checks_but_says_they_exist(batch: Ba
     assert not [bait for bait in (*BAIT, *HINT) if bait in run.stdout + run.stderr]
 
 
+@pytest.mark.slow
 def test_the_exported_template_holds_no_hidden_file_name_or_content(
     batch: Batch, tmp_path: Path
 ) -> None:
@@ -261,6 +265,7 @@ def test_the_exported_template_holds_no_hidden_file_name_or_content(
     assert "declares hidden checks" in graded.stderr
 
 
+@pytest.mark.slow
 def test_the_gradebooks_grader_hashes_cover_hidden_files(batch: Batch) -> None:
     course = load_course(batch.course)
     before = grader_hashes(course)
@@ -275,6 +280,7 @@ def test_the_gradebooks_grader_hashes_cover_hidden_files(batch: Batch) -> None:
     assert grader_hashes(course) == before
 
 
+@pytest.mark.slow
 def test_hidden_checks_must_match_the_hidden_tests_there(batch: Batch, tmp_path: Path) -> None:
     assert hidden_checks_mismatches(load_course(batch.course)) == []
     lesson = batch.course / "course" / "01_calc.toml"

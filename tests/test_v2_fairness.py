@@ -89,6 +89,7 @@ def graded(gradebook: Path) -> dict[str, dict[str, object]]:
     return {submission["source"]: submission for submission in report["submissions"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", WHO)
 def test_hostile_neighbours_never_change_an_honest_result(who: str, place: Path) -> None:
     batch = place / f"batch-{who}.json"

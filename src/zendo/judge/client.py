@@ -32,11 +32,12 @@ from zendo.observer import PROTOCOL_VERSION
 logger = logging.getLogger(__name__)
 
 MAX_SHOWN = 160
-# Said for every answer a sandbox garbled: its code wrote where only the protocol writes.
+# Said for every answer a sandbox garbled (the fault itself goes to the log): learner code
+# that writes where only the protocol writes is by far the likeliest cause.
 BROKE_PROTOCOL = (
-    "Your code wrote into the grading's own pipe (a file descriptor it did not open, or "
-    "forged answers), so none of its answers can be trusted. Use print() for output and "
-    "write only to files your code opened itself, then check again."
+    "Your code's process sent the grading an answer it cannot trust, usually because the "
+    "code wrote into a pipe or file descriptor it did not open (or forged answers). Use "
+    "print() for output and write only to files your code opened itself, then check again."
 )
 
 
@@ -429,7 +430,11 @@ class Learner:
             return self._observation(answer, message["id"], shown)
         except ProtocolFault as fault:
             self.sandbox.kill()
-            logger.warning("A sandbox broke the protocol", extra={"fault": str(fault)[:200]})
+            # Not the fault's text: a forged answer may have written it (no learner text in logs).
+            logger.warning(
+                "A sandbox broke the protocol",
+                extra={"exercise": self.exercise_id, "fault": type(fault).__name__},
+            )
             self._fail(SandboxDied(BROKE_PROTOCOL))
 
     def _explain(self, gone: SandboxGone) -> SandboxGone:
