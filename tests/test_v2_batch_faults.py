@@ -279,3 +279,17 @@ def test_zendo_check_on_each_hostile_notebook_exits_1(batch: Batch) -> None:
         run = zendo(batch.course, "check", "calc.split", "--notebook", str(notebook))
         assert run.returncode == 1, (name, run.stdout, run.stderr)
         assert not [text for text in NEVER if text in run.stdout + run.stderr], name
+
+
+def test_broken_v2_graders_end_the_batch_with_exit_3_naming_the_course(
+    batch: Batch, tmp_path: Path
+) -> None:
+    """Exit 3 stays for the course's faults, found by a run without learner code."""
+    course = tmp_path / "course"
+    shutil.copytree(batch.course, course)
+    grader = course / "tests" / "graders" / "test_01_calc.py"
+    grader.write_text(grader.read_text(encoding="utf-8") + "\ndef broken(:\n", encoding="utf-8")
+    run = zendo(course, "grade", str(batch.folder / "ada"), "--jobs", "2")
+    assert run.returncode == 3, run.stderr
+    assert "The graders of lesson 'calc' could not run" in run.stderr
+    assert "SyntaxError" in run.stderr
