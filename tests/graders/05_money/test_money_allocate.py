@@ -114,7 +114,7 @@ ratio_lists = st.lists(st.integers(1, 100), min_size=1, max_size=8)
 
 
 @exercise("money.allocate", title="The shares add up to the total")
-@property_test("standard", total=st.integers(-(10**6), 10**6), ratios=ratio_lists)
+@property_test("quick", total=st.integers(-(10**6), 10**6), ratios=ratio_lists)
 @example(total=100, ratios=[1, 1, 1])
 @example(total=-100, ratios=[1, 1, 1])
 @example(total=1, ratios=[3, 7])
@@ -127,7 +127,7 @@ def test_allocate_keeps_every_unit(learner: Learner, total: int, ratios: list[in
 
 
 @exercise("money.allocate", title="Each share is within a unit of its exact part")
-@property_test("standard", total=st.integers(0, 10**6), ratios=ratio_lists)
+@property_test("quick", total=st.integers(0, 10**6), ratios=ratio_lists)
 @example(total=10, ratios=[1, 1, 1, 1, 1, 1, 1, 1])
 @example(total=999, ratios=[1, 2, 3, 4])
 @example(total=7, ratios=[5, 5])
@@ -136,7 +136,7 @@ def test_allocate_follows_the_ratios(learner: Learner, total: int, ratios: list[
 
 
 @exercise("money.allocate", title="Allocates refunds (negative totals) too")
-@property_test("standard", total=st.integers(-(10**6), -1), ratios=ratio_lists)
+@property_test("quick", total=st.integers(-(10**6), -1), ratios=ratio_lists)
 @example(total=-100, ratios=[1, 1, 1])
 @example(total=-1, ratios=[1, 1])
 @example(total=-5, ratios=[70, 30])

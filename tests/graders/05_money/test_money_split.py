@@ -65,7 +65,7 @@ def test_split_fixed_cases(learner: Learner) -> None:
 
 
 @exercise("money.split", title="The shares add up to the total")
-@property_test("standard", total=st.integers(-(10**6), 10**6), count=st.integers(1, 50))
+@property_test("quick", total=st.integers(-(10**6), 10**6), count=st.integers(1, 50))
 @example(total=100, count=3)
 @example(total=-100, count=3)
 @example(total=1, count=50)
@@ -78,7 +78,7 @@ def test_split_keeps_every_unit(learner: Learner, total: int, count: int) -> Non
 
 
 @exercise("money.split", title="Shares differ by at most one unit")
-@property_test("standard", total=st.integers(0, 10**6), count=st.integers(1, 50))
+@property_test("quick", total=st.integers(0, 10**6), count=st.integers(1, 50))
 @example(total=99, count=10)
 @example(total=10**6 - 1, count=50)
 @example(total=7, count=4)
@@ -87,7 +87,7 @@ def test_split_shares_differ_by_at_most_one(learner: Learner, total: int, count:
 
 
 @exercise("money.split", title="Splits refunds (negative totals) too")
-@property_test("standard", total=st.integers(-(10**6), -1), count=st.integers(1, 50))
+@property_test("quick", total=st.integers(-(10**6), -1), count=st.integers(1, 50))
 @example(total=-100, count=3)
 @example(total=-1, count=2)
 @example(total=-(10**6), count=7)

@@ -9,7 +9,9 @@ The two mypy checks of this exercise are in test_money_value_types.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from money_helpers import (
     holds,
@@ -207,21 +209,30 @@ def test_money_equality_is_by_value(learner: Learner) -> None:
         )
 
 
-def check_result(learner: Learner, observed: Observation, text: str, currency: str) -> None:
-    """The operation returned a Money of `text` in `currency`, and == agrees with it."""
+def check_result(
+    learner: Learner, compute: Callable[[], Observation], text: str, currency: str
+) -> None:
+    """The operation returns a Money of `text` in `currency`, and == finds equal results equal.
+
+    The fields are judged here, against minor units computed from the graders' table;
+    then the same operation runs again and the learner's `==` must find the two results
+    equal. No expected amount is ever built in the sandbox.
+    """
+    observed = compute()
     got = observed.value
-    expected = money(learner, text, currency)
-    right = holds(learner, got, minor_units(text, currency), currency)
-    if right and says_equal(learner, got, expected):
-        return
-    message = f"{observed.shown} returned {show(got)}; expected {show(expected)}."
-    if right and looks_equal(got, expected):
-        fail(
-            f"{message} They print alike, but == says they differ: Money must compare "
-            "by its values.",
-            hint="value_equality",
-        )
-    fail(message, hint="money_arithmetic")
+    expected = f"Money.of({text!r}, {currency!r})"
+    if holds(learner, got, minor_units(text, currency), currency):
+        again = compute().value
+        if says_equal(learner, got, again):
+            return
+        if looks_equal(got, again):
+            fail(
+                f"{observed.shown} returned {show(got)}, as it should, but == says it differs "
+                f"from the same {observed.shown} computed again: Money must compare by its "
+                "values.",
+                hint="value_equality",
+            )
+    fail(f"{observed.shown} returned {show(got)}; expected {expected}.", hint="money_arithmetic")
 
 
 @exercise("money.value_object", title="Adds and subtracts in one currency")
@@ -233,20 +244,20 @@ def test_money_adds_and_subtracts(learner: Learner) -> None:
         ("0.010", "-", "0.001", "KWD", "0.009"),
     ]:
         first, second = money(learner, left, currency), money(learner, right, currency)
-        observed = learner.op("add" if symbol == "+" else "sub", first, second)
-        check_result(learner, observed, expected, currency)
+        name = "add" if symbol == "+" else "sub"
+        check_result(learner, partial(learner.op, name, first, second), expected, currency)
 
 
 @exercise("money.value_object", title="Multiplies by whole numbers")
 def test_money_multiplies_by_whole_numbers(learner: Learner) -> None:
     price = money(learner, "12.34", "EUR")
-    for observed, expected in [
-        (learner.op("mul", price, 3), "37.02"),
-        (learner.op("mul", 3, price), "37.02"),
-        (learner.op("mul", price, 0), "0"),
-        (learner.op("mul", price, -1), "-12.34"),
+    for left, right, expected in [
+        (price, 3, "37.02"),
+        (3, price, "37.02"),
+        (price, 0, "0"),
+        (price, -1, "-12.34"),
     ]:
-        check_result(learner, observed, expected, "EUR")
+        check_result(learner, partial(learner.op, "mul", left, right), expected, "EUR")
 
 
 @exercise("money.value_object", title="Mixing currencies raises CurrencyMismatchError")
@@ -322,7 +333,8 @@ def test_money_allocates(learner: Learner) -> None:
         ("100", "JPY", [1, 1, 1], [["34", "33", "33"]]),
         ("-0.05", "EUR", [70, 30], [["-0.03", "-0.02"], ["-0.04", "-0.01"]]),
     ]:
-        observed = money(learner, amount, currency).call("allocate", list(ratios))
+        price = money(learner, amount, currency)
+        observed = price.call("allocate", list(ratios))
         got = observed.value
         shares: list[object] = list(got) if type(got) is list else []
         right = [
@@ -334,9 +346,22 @@ def test_money_allocates(learner: Learner) -> None:
                 for share, text in zip(shares, answer, strict=True)
             )
         ]
-        wanted = [money(learner, text, currency) for text in (right or answers)[0]]
-        if right and all(says_equal(learner, s, w) for s, w in zip(shares, wanted, strict=True)):
-            continue
+        wanted = "[" + ", ".join(f"Money.of({t!r}, {currency!r})" for t in answers[0]) + "]"
+        message = f"{observed.shown} returned {show(got)}; expected {wanted}."
+        if right:
+            # The same allocation again: the learner's == must find each share equal.
+            again = price.call("allocate", list(ratios)).value
+            others: list[object] = list(again) if type(again) is list else []
+            pairs = list(zip(shares, others, strict=False))
+            if len(others) == len(shares) and all(says_equal(learner, a, b) for a, b in pairs):
+                continue
+            if looks_equal(got, again):
+                fail(
+                    f"{observed.shown} returned {show(got)}, as it should, but == says its "
+                    "shares differ from the same allocation computed again: Money must "
+                    "compare by its values.",
+                    hint="value_equality",
+                )
         units = [_minor(share) for share in shares]
         kept = (
             type(got) is list
@@ -344,13 +369,6 @@ def test_money_allocates(learner: Learner) -> None:
             and all(is_whole(unit) for unit in units)
             and sum(u for u in units if is_whole(u)) == minor_units(amount, currency)
         )
-        message = f"{observed.shown} returned {show(got)}; expected {show(wanted)}."
-        if right and looks_equal(got, wanted):
-            fail(
-                f"{message} They print alike, but == says they differ: Money must compare "
-                "by its values.",
-                hint="value_equality",
-            )
         if kept:
             fail(message, hint="follow_the_ratios")
         fail(message, hint="lost_cent")
