@@ -65,6 +65,19 @@ def grade(
     from zendo._safe_text import for_terminal
 
     course = load_course_of(context)
+    absent = [
+        lesson.slug
+        for lesson in course.lessons
+        if any(e.hidden_checks for e in lesson.data.exercises)
+        and not lesson.hidden_grader_files(course.root)
+    ]
+    if absent:  # a template or the learner's CI: feedback, but no authoritative grade
+        click.echo(
+            f"Warning: lessons {', '.join(absent)} declare hidden checks, but this copy of "
+            "the course has no hidden/ grader tests for them, so they do not run (the "
+            "results say so). For grades, grade with the full course.",
+            err=True,
+        )
     try:
         if resume and gradebook is None:
             raise InputError("--resume continues a gradebook: give --gradebook PATH too.")
