@@ -7,6 +7,7 @@ Fixed cases run first, so most wrong answers fail before the property searches.
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 from hypothesis import strategies as st
@@ -131,7 +132,38 @@ def test_dedupe_handles_200k_items_quickly(learner: Learner) -> None:
     check_big_input(learner, seconds=2.0)  # a one-pass dedupe needs about 0.02 s here
 
 
+# Methods that change the collection they are called on: called inside a comprehension,
+# they are there for their side effect (`x in seen or seen.add(x)`), the dense style.
+MUTATORS = {"add", "append", "extend", "insert", "update", "setdefault", "pop", "discard"}
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def side_effect_in_comprehension(submitted: Submitted) -> tuple[int, str] | None:
+    """The first call of a mutating method in a comprehension of the cell: (line, call)."""
+    for node in ast.walk(ast.parse(submitted.source)):
+        if not isinstance(node, COMPREHENSIONS):
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Attribute)
+                and inner.func.attr in MUTATORS
+                and submitted.cell_line(inner.lineno) is not None
+            ):
+                return inner.lineno, ast.unparse(inner)
+    return None
+
+
 @exercise("zen.dedupe", title="Simple: a few lines, no class")
 def test_dedupe_is_simple(learner: Learner, submitted: Submitted) -> None:
     learner.call("dedupe", [1, 1]).value  # noqa: B018 - not done yet fails here, before the style checks
     check_kiss(submitted, "dedupe")
+    found = side_effect_in_comprehension(submitted)
+    if found is not None:
+        line, call = found
+        fail(
+            f"On {submitted.where(line)}, a comprehension calls `{call}` for its side "
+            "effect. Sparse is better than dense: a comprehension builds its result and "
+            "changes nothing else; a plain `for` loop says the same in a way anyone can read.",
+            hint="dense_comprehension",
+        )

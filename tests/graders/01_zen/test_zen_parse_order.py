@@ -7,6 +7,9 @@ style checks read the cell's source with ruff, from the trusted side.
 
 from __future__ import annotations
 
+import ast
+
+from hypothesis import example
 from zen_helpers import report_findings, ruff_findings
 from zen_orders import (
     BAD_VALUES,
@@ -87,6 +90,13 @@ def test_parse_order_names_the_bad_field(learner: Learner) -> None:
 
 @exercise("zen.parse_order", title="Any input is judged by the order rules")
 @property_test("quick", raw=raw_orders)
+# Two problems each: the first in the table's order is named, and each item is checked in
+# full before the next.
+@example(raw=pen_order(id="", customer="ada@example.com"))
+@example(raw=pen_order(customer={"email": "ada.example.com"}, items=[]))
+@example(raw=pen_order(items=[{"sku": "PEN", "quantity": 0}, "INK"]))
+@example(raw=pen_order(items=[{"quantity": 1}, {"sku": "INK", "quantity": "2"}]))
+@example(raw=pen_order(items=["PEN", {"sku": "", "quantity": 0}]))
 def test_parse_order_agrees_with_the_rules_on_any_input(learner: Learner, raw: Raw) -> None:
     broken = broken_fields(raw)
     if broken:
@@ -97,6 +107,13 @@ def test_parse_order_agrees_with_the_rules_on_any_input(learner: Learner, raw: R
             f"{parse_call(raw)} raised OrderError naming the field {name!r}; "
             f"expected one of the fields that break the rules: {', '.join(broken)}.",
             hint="field_path",
+        )
+        expect(
+            name == broken[0],
+            f"{parse_call(raw)} raised OrderError naming the field {name!r}; expected "
+            f"{broken[0]!r}, the first of {', '.join(broken)} in the order the task checks "
+            "them: the table's order, each item in full before the next.",
+            hint="check_order",
         )
         return
     expected = order(
@@ -130,3 +147,41 @@ def test_parse_order_is_flat(submitted: Submitted) -> None:
     findings = ruff_findings(submitted, PARSE_RULES, PARSE_ARGS)
     nesting = [f for f in findings if f.code not in SILENCING]
     report_findings(nesting, submitted, hint="flatten")
+
+
+def none_in_annotation(annotation: ast.expr | None) -> bool:
+    """Whether a return annotation lets the function return None (`X | None`, `Optional`)."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body  # a quoted annotation
+        except SyntaxError:
+            return False
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Constant) and node.value is None:
+            return True
+        if isinstance(node, ast.Name | ast.Attribute) and (
+            getattr(node, "id", None) == "Optional" or getattr(node, "attr", None) == "Optional"
+        ):
+            return True
+    return False
+
+
+@exercise("zen.parse_order", title="Its annotation says it never returns None")
+def test_parse_order_annotation_never_returns_none(submitted: Submitted) -> None:
+    tree = ast.parse(submitted.source)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.FunctionDef)
+            and node.name == "parse_order"
+            and none_in_annotation(node.returns)
+        ):
+            assert node.returns is not None  # for the type checker: none_in_annotation saw it
+            fail(
+                f"On {submitted.where(node.lineno)}, parse_order is annotated "
+                f"`-> {ast.unparse(node.returns)}`, but its contract is that it never "
+                "returns None: it returns an Order or raises OrderError. Annotate that, "
+                "`-> Order`, so no caller checks for a None that must never come.",
+                hint="honest_annotation",
+            )

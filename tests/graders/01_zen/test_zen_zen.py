@@ -1,4 +1,4 @@
-"""Graders of zen.zen: the 19 aphorisms, read from `this`, printed nowhere, a new list each call.
+"""Graders of zen.zen: the 19 aphorisms, read from `this` at each call, printed nowhere, a new list.
 
 The expected text is decoded here, in the trusted judge process, from the `this` module
 of the Python that grades; the learner's `zen()` runs in its sandbox, and what it
@@ -90,6 +90,99 @@ def test_zen_matches_this_module(learner: Learner) -> None:
             hint="read_this_module",
         )
     check_count(got)
+
+
+# Sent into the sandbox: gives the `this` module other text, and takes it back. The module
+# object a cell may already hold, `sys.modules`, `importlib.util.find_spec("this")` and
+# the module's source file all agree on the stand-in, so any way of reading `this` when
+# zen() runs reads it; text typed into the cell, or kept from an earlier call, does not.
+SWAP_SOURCE = """\
+import contextlib
+import importlib
+import importlib.util
+import io
+import os
+import sys
+import tempfile
+
+saved = {}
+
+
+def swap(source):
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "this.py")
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(source)
+    spec = importlib.util.spec_from_file_location("this", path)
+    stand_in = importlib.util.module_from_spec(spec)
+    with contextlib.redirect_stdout(io.StringIO()):
+        spec.loader.exec_module(stand_in)
+    real = sys.modules.get("this")
+    saved.update(real=real, folder=folder, state=dict(vars(real)) if real else None)
+    if real is None:
+        sys.modules["this"] = stand_in
+    else:
+        vars(real).update({k: v for k, v in vars(stand_in).items() if k != "__name__"})
+    sys.path.insert(0, folder)
+    importlib.invalidate_caches()
+
+
+def restore():
+    real = saved.get("real")
+    if real is None:
+        sys.modules.pop("this", None)
+    else:
+        vars(real).clear()
+        vars(real).update(saved["state"])
+        sys.modules["this"] = real
+    if saved.get("folder") in sys.path:
+        sys.path.remove(saved["folder"])
+    importlib.invalidate_caches()
+"""
+
+
+def stand_in_this(aphorisms: list[str]) -> str:
+    """The source of a `this` module built like the real one, holding other aphorisms."""
+    text = "\n".join([TITLE, "", *aphorisms])
+    return (
+        f"s = {codecs.encode(text, 'rot13')!r}\n\n"
+        "d = {}\n"
+        "for c in (65, 97):\n"
+        "    for i in range(26):\n"
+        "        d[chr(i+c)] = chr((i+13) % 26 + c)\n\n"
+        'print("".join([d.get(c, c) for c in s]))\n'
+    )
+
+
+@exercise("zen.zen", title="zen() reads the `this` module each time it runs")
+def test_zen_reads_this_when_it_runs(learner: Learner) -> None:
+    # The same 19 aphorisms, last first: text that only reading `this` can give.
+    changed = ZEN[::-1]
+    before = zen_list(learner)
+    swap = learner.define("zen_swap", SWAP_SOURCE)
+    swap.call("swap", stand_in_this(changed)).value  # noqa: B018 - raises if it failed
+    try:
+        observed = learner.call("zen")
+    finally:
+        swap.call("restore").value  # noqa: B018 - raises if it failed
+    got = checked_list(observed.value)
+    if got == changed:
+        return
+    if got == before:
+        fail(
+            "When the `this` module held other text (the same aphorisms, last first), zen() "
+            f"still returned {show(got[:2])[:-1]}, ...]. Read the text from `this` each time "
+            "zen() runs; do not type it in or keep a copy from an earlier call.",
+            hint="read_this_module",
+        )
+    # It changed with `this`, so it reads it; if it was wrong before too (a title line,
+    # a newline), the other checks of this exercise say what is wrong.
+    expect(
+        before != ZEN,
+        f"When the `this` module held the aphorisms last first, zen() returned {show(got)}; "
+        f"expected {show(changed)}, read from `this` as it is when zen() runs.",
+        hint="read_this_module",
+    )
 
 
 @exercise("zen.zen", title="Running the cell and calling zen() print nothing")
