@@ -179,13 +179,36 @@ def test_deeply_nested_folders_do_not_exhaust_recursion(
     learner = tmp_path / "class" / "ada"
     learner.mkdir(parents=True)
     monkeypatch.chdir(learner)
-    for _ in range(sys.getrecursionlimit() + 50):  # deeper than recursion could walk
-        os.mkdir("d")
+    depth = sys.getrecursionlimit() + 50  # deeper than recursion could walk
+    try:
+        for _ in range(depth):
+            os.mkdir("d")
+            os.chdir("d")
+        notebook = Path("01_demo.ipynb")
+        replace_cells(fixture_course.root / "solutions" / "01_demo.ipynb", {}, notebook)
+        found = find_submissions([tmp_path / "class"], fixture_course)
+        assert [submission.key for submission in found] == ["ada/01_demo.ipynb"]
+        assert found[0].problem == ""
+    finally:
+        _remove_chain(learner)
+
+
+def _remove_chain(top: Path) -> None:
+    """Remove a chain of nested `d` folders from the bottom up, without recursion.
+
+    pytest's own clean-up of old temporary folders uses shutil.rmtree, which recurses and
+    would fail on this chain in a later run (and warn, which the suite treats as an error).
+    """
+    os.chdir(top)
+    levels = 0
+    while os.path.isdir("d"):
         os.chdir("d")
-    replace_cells(fixture_course.root / "solutions" / "01_demo.ipynb", {}, Path("01_demo.ipynb"))
-    found = find_submissions([tmp_path / "class"], fixture_course)
-    assert [submission.key for submission in found] == ["ada/01_demo.ipynb"]
-    assert found[0].problem == ""
+        levels += 1
+    for _ in range(levels):
+        for name in os.listdir("."):
+            os.unlink(name)
+        os.chdir("..")
+        os.rmdir("d")
 
 
 def test_same_key_from_two_command_line_paths_is_still_refused(
