@@ -35,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SOLUTIONS = HERE / "solutions.ipynb"
 RECIPIENT = "9b2f4c1e-0c7a-4d53-8d2e-3f0a61f2c9aa"
-SENTINEL = "tok_SENTINEL"  # noqa: S105 - a marker to search for, not a secret
+SENTINEL = "tok_SENTINEL"  # a marker to search for, not a secret
 
 
 class CheckFailedError(Exception):
@@ -118,7 +118,10 @@ class FlakyGateway:
                 if answer is None:
                     charge_id = f"ch_{len(self.charges) + 1}"
                     self.charges.append(charge_id)
-                    answer = (200, {"charge_id": charge_id, "amount_cents": body.get("amount_cents")})
+                    answer = (
+                        200,
+                        {"charge_id": charge_id, "amount_cents": body.get("amount_cents")},
+                    )
                     if key:
                         self.answers[key] = answer
         if step == "drop":
@@ -251,7 +254,9 @@ def call_charge(context: Context, key: str = "key-fixed-0001") -> tuple[Any, lis
 
     async def run() -> Any:
         async with httpx.AsyncClient(
-            base_url=context.gateway.url, timeout=None, event_hooks={"request": [note_timeout]}
+            base_url=context.gateway.url,
+            timeout=None,  # noqa: S113 - the learner must set the timeout on each request
+            event_hooks={"request": [note_timeout]},
         ) as client:
             return await asyncio.wait_for(context.module.charge(client, 1999, key=key), 30)
 
@@ -270,7 +275,8 @@ def check_charge_succeeds_after_transient_failures(context: Context) -> None:
     expect(
         result == {"charge_id": "ch_1", "amount_cents": 1999},
         f"With a gateway that answered 503, then dropped the connection, then charged, charge "
-        f"ended with {outcome(result)} after {len(context.gateway.requests)} requests; expected the "
+        f"ended with {outcome(result)} after {len(context.gateway.requests)} requests; "
+        "expected the "
         "charge after 3 requests.",
         "retry_transient",
     )
@@ -284,7 +290,8 @@ def check_charge_sends_one_key_on_every_attempt(context: Context) -> None:
     expect(
         keys and all(key == "key-fixed-0002" for key in keys) and len(context.gateway.charges) == 1,
         f"charge(..., key='key-fixed-0002') sent the Idempotency-Key values {keys!r}; the "
-        f"gateway made {len(context.gateway.charges)} charges (charge ended with {outcome(result)}).",
+        f"gateway made {len(context.gateway.charges)} charges "
+        f"(charge ended with {outcome(result)}).",
         "key_once",
     )
 
@@ -330,7 +337,11 @@ def check_charge_stops_after_four_attempts(context: Context) -> None:
         "requests.",
         "bounded_retries",
     )
-    expect(sent == 4, f"With a gateway that answers 503 forever, charge sent {sent} requests, not 4.", "bounded_retries")
+    expect(
+        sent == 4,
+        f"With a gateway that answers 503 forever, charge sent {sent} requests, not 4.",
+        "bounded_retries",
+    )
 
 
 def check_charge_raises_the_real_error(context: Context) -> None:
@@ -398,7 +409,9 @@ def waits_with(context: Context, script: list[str], cap: float | None = None) ->
     return recorder.waits
 
 
-def run_waits(context: Context, script: list[str], hint: str, cap: float | None = None) -> list[float]:
+def run_waits(
+    context: Context, script: list[str], hint: str, cap: float | None = None
+) -> list[float]:
     try:
         return waits_with(context, script, cap)
     except Exception as error:
@@ -412,16 +425,25 @@ def check_retry_after_seconds_are_honoured(context: Context) -> None:
     waits = run_waits(context, ["503:2", "429:7", "ok"], "honour_retry_after")
     expect(
         waits == [2.0, 7.0],
-        f"After 503 with Retry-After: 2 and 429 with Retry-After: 7 the waits were {waits!r}; expected [2.0, 7.0].",
+        f"After 503 with Retry-After: 2 and 429 with Retry-After: 7 the waits were {waits!r}; "
+        "expected [2.0, 7.0].",
         "honour_retry_after",
     )
 
 
 def check_retry_after_is_capped(context: Context) -> None:
     waits = run_waits(context, ["503:120", "ok"], "cap_retry_after")
-    expect(waits == [30.0], f"Retry-After: 120 gave the wait {waits!r}; expected [30.0] (the cap).", "cap_retry_after")
+    expect(
+        waits == [30.0],
+        f"Retry-After: 120 gave the wait {waits!r}; expected [30.0] (the cap).",
+        "cap_retry_after",
+    )
     waits = run_waits(context, ["429:7", "ok"], "cap_retry_after", cap=5.0)
-    expect(waits == [5.0], f"With cap=5.0, Retry-After: 7 gave {waits!r}; expected [5.0].", "cap_retry_after")
+    expect(
+        waits == [5.0],
+        f"With cap=5.0, Retry-After: 7 gave {waits!r}; expected [5.0].",
+        "cap_retry_after",
+    )
 
 
 def check_unusable_retry_after_falls_back(context: Context) -> None:
@@ -471,7 +493,13 @@ class SelectBarrier:
                 verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
                 if verb == "SELECT":
                     after_select[0] = True
-                elif after_select[0] and verb in {"INSERT", "UPDATE", "REPLACE", "DELETE", "COMMIT"}:
+                elif after_select[0] and verb in {
+                    "INSERT",
+                    "UPDATE",
+                    "REPLACE",
+                    "DELETE",
+                    "COMMIT",
+                }:
                     after_select[0] = False
                     self.hold()
 
@@ -483,10 +511,8 @@ class SelectBarrier:
     def hold(self) -> None:
         barrier = self.barrier
         if barrier is not None:
-            try:
+            with suppress(threading.BrokenBarrierError):
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
 
 
 SELECTS: SelectBarrier | None = None
@@ -502,7 +528,9 @@ def store_gateway(context: Context) -> Callable[[dict[str, object]], dict[str, o
     return gateway
 
 
-def handle(context: Context, db: Path, user: str, key: str, payload: dict[str, object], hint: str) -> tuple[Any, Any]:
+def handle(
+    context: Context, db: Path, user: str, key: str, payload: dict[str, object], hint: str
+) -> tuple[Any, Any]:
     try:
         status, body = context.module.handle_charge(db, user, key, payload, store_gateway(context))
     except Exception as error:
@@ -515,7 +543,8 @@ def handle(context: Context, db: Path, user: str, key: str, payload: dict[str, o
 
 
 def check_store_charges_once_for_two_concurrent_requests(context: Context) -> None:
-    assert SELECTS is not None
+    if SELECTS is None:
+        raise RuntimeError("The SQLite trace hook is not installed: run the check as a child.")
     db = context.workdir / "concurrent.db"
     context.gateway.delay = 0.3
     context.gateway.play(then="slow")
@@ -533,12 +562,16 @@ def check_store_charges_once_for_two_concurrent_requests(context: Context) -> No
         SELECTS.barrier = None
     ok = (200, {"charge_id": "ch_1", "amount_cents": 1999})
     busy = [
-        status == 409 and isinstance(body, dict) and body.get("error", {}).get("type") == "request_in_progress"
+        status == 409
+        and isinstance(body, dict)
+        and body.get("error", {}).get("type") == "request_in_progress"
         for status, body in answers
     ]
     expect(
-        len(context.gateway.charges) == 1 and all(a == ok or b for a, b in zip(answers, busy, strict=True)),
-        f"Two identical requests at once (user 'u1', key 'k-1') made {len(context.gateway.charges)} "
+        len(context.gateway.charges) == 1
+        and all(a == ok or b for a, b in zip(answers, busy, strict=True)),
+        "Two identical requests at once (user 'u1', key 'k-1') made "
+        f"{len(context.gateway.charges)} "
         f"charges and got {answers!r}; expected one charge, and for the other request 409 or "
         "the stored answer.",
         "atomic_claim",
@@ -551,7 +584,8 @@ def check_store_replays_the_stored_answer(context: Context) -> None:
     first = handle(context, db, "u1", "k-2", {"amount_cents": 1999}, "replay_stored")
     second = handle(context, db, "u1", "k-2", {"amount_cents": 1999}, "replay_stored")
     expect(
-        first == (200, {"charge_id": "ch_1", "amount_cents": 1999}) and second == first
+        first == (200, {"charge_id": "ch_1", "amount_cents": 1999})
+        and second == first
         and len(context.gateway.charges) == 1,
         f"The same request twice gave {first!r}, then {second!r}, with "
         f"{len(context.gateway.charges)} charges; expected the stored answer again and one charge.",
@@ -563,15 +597,21 @@ def check_store_refuses_a_key_reused_with_another_payload(context: Context) -> N
     db = context.workdir / "reuse.db"
     context.gateway.play("ok")
     handle(context, db, "u1", "k-3", {"amount_cents": 1999, "currency": "EUR"}, "fingerprint")
-    status, body = handle(context, db, "u1", "k-3", {"amount_cents": 5000, "currency": "EUR"}, "fingerprint")
+    status, body = handle(
+        context, db, "u1", "k-3", {"amount_cents": 5000, "currency": "EUR"}, "fingerprint"
+    )
     kind = body.get("error", {}).get("type") if isinstance(body, dict) else None
     expect(
-        status == 422 and kind == "idempotency_key_reused" and body["error"].get("retryable") is False,
+        status == 422
+        and kind == "idempotency_key_reused"
+        and body["error"].get("retryable") is False,
         f"Key 'k-3' first with 1999 cents, then with 5000 cents, got {(status, body)!r}; "
         "expected 422 with error type 'idempotency_key_reused', not retryable.",
         "fingerprint",
     )
-    again = handle(context, db, "u1", "k-3", {"currency": "EUR", "amount_cents": 1999}, "fingerprint")
+    again = handle(
+        context, db, "u1", "k-3", {"currency": "EUR", "amount_cents": 1999}, "fingerprint"
+    )
     expect(
         again == (200, {"charge_id": "ch_1", "amount_cents": 1999}),
         f"The first payload again, with its keys in another order, got {again!r}; expected the "
@@ -619,8 +659,12 @@ def check_store_forgets_keys_after_a_day(context: Context) -> None:
     handle(context, db, "u1", "old", {"amount_cents": 1999}, "prune_old_keys")
     handle(context, db, "u1", "recent", {"amount_cents": 1999}, "prune_old_keys")
     with sqlite3.connect(db) as connection:
-        connection.execute("UPDATE idempotency SET created_at = ? WHERE key = 'old'", (time.time() - 25 * 3600,))
-        connection.execute("UPDATE idempotency SET created_at = ? WHERE key = 'recent'", (time.time() - 23 * 3600,))
+        connection.execute(
+            "UPDATE idempotency SET created_at = ? WHERE key = 'old'", (time.time() - 25 * 3600,)
+        )
+        connection.execute(
+            "UPDATE idempotency SET created_at = ? WHERE key = 'recent'", (time.time() - 23 * 3600,)
+        )
     connection.close()
     old = handle(context, db, "u1", "old", {"amount_cents": 1999}, "prune_old_keys")
     recent = handle(context, db, "u1", "recent", {"amount_cents": 1999}, "prune_old_keys")
@@ -657,7 +701,9 @@ def served_app(context: Context) -> Iterator[tuple[str, Keeper]]:
     try:
         app = context.module.build_app(context.gateway.url)
     except Exception as error:
-        raise CheckFailedError(f"build_app raised {type(error).__name__}: {error}", "envelope_mapping") from None
+        raise CheckFailedError(
+            f"build_app raised {type(error).__name__}: {error}", "envelope_mapping"
+        ) from None
     server = AppServer(app)
     try:
         yield server.url, keeper
@@ -666,7 +712,13 @@ def served_app(context: Context) -> Iterator[tuple[str, Keeper]]:
         logging.getLogger("payments").removeHandler(keeper)
 
 
-def pay(url: str, *, key: str | None = "key-0001", request_id: str | None = "req-1", amount: object = 1999) -> Any:
+def pay(
+    url: str,
+    *,
+    key: str | None = "key-0001",
+    request_id: str | None = "req-1",
+    amount: object = 1999,
+) -> Any:
     import httpx
 
     headers = {}
@@ -683,9 +735,14 @@ def envelope_of(response: Any) -> dict[str, Any] | None:
         body = response.json()
     except ValueError:
         return None
-    if isinstance(body, dict) and set(body) == {"error"} and isinstance(body["error"], dict):
-        if set(body["error"]) == {"type", "message", "retryable", "request_id"}:
-            return body["error"]
+    fields = {"type", "message", "retryable", "request_id"}
+    if (
+        isinstance(body, dict)
+        and set(body) == {"error"}
+        and isinstance(body["error"], dict)
+        and set(body["error"]) == fields
+    ):
+        return body["error"]
     return None
 
 
@@ -707,7 +764,8 @@ def check_endpoint_charges_through_the_gateway(context: Context) -> None:
             response.status_code == 200
             and response.json() == {"charge_id": "ch_1", "amount_cents": 1999}
             and response.headers.get("X-Request-ID") == "req-1"
-            and len(sent) == 1 and sent[0]["key"] == "key-0001"
+            and len(sent) == 1
+            and sent[0]["key"] == "key-0001"
             and sent[0]["body"] == {"amount_cents": 1999, "recipient_id": RECIPIENT},
             f"POST /payments (Idempotency-Key: key-0001, X-Request-ID: req-1) answered "
             f"{response.status_code} {response.text!r} with X-Request-ID "
@@ -722,11 +780,15 @@ def check_endpoint_requires_an_idempotency_key(context: Context) -> None:
         response = pay(url, key=None, request_id="req-2")
         error = envelope_of(response)
         expect(
-            response.status_code == 400 and error is not None
-            and error["type"] == "missing_idempotency_key" and error["retryable"] is False
-            and error["request_id"] == "req-2" and not context.gateway.requests,
+            response.status_code == 400
+            and error is not None
+            and error["type"] == "missing_idempotency_key"
+            and error["retryable"] is False
+            and error["request_id"] == "req-2"
+            and not context.gateway.requests,
             f"POST /payments without Idempotency-Key answered {response.status_code} "
-            f"{response.text!r}, and the gateway received {len(context.gateway.requests)} requests.",
+            f"{response.text!r}, and the gateway received {len(context.gateway.requests)} "
+            "requests.",
             "require_key",
         )
 
@@ -738,9 +800,13 @@ def check_endpoint_maps_gateway_failures(context: Context) -> None:
             response = pay(url, key=f"key-{step}", request_id=f"req-{step}")
             error = envelope_of(response)
             expect(
-                response.status_code == status and error is not None and error["type"] == kind
-                and error["retryable"] is retryable and error["request_id"] == f"req-{step}"
-                and isinstance(error["message"], str) and error["message"].strip()
+                response.status_code == status
+                and error is not None
+                and error["type"] == kind
+                and error["retryable"] is retryable
+                and error["request_id"] == f"req-{step}"
+                and isinstance(error["message"], str)
+                and error["message"].strip()
                 and response.headers.get("X-Request-ID") == f"req-{step}",
                 f"When the gateway answered '{step}', POST /payments answered "
                 f"{response.status_code} {response.text!r}; expected {status} with the envelope "
@@ -757,15 +823,19 @@ def check_endpoint_never_echoes_internals(context: Context) -> None:
             response = pay(url, key=f"key-{step}")
             expect(
                 SENTINEL not in response.text and "Traceback" not in response.text,
-                f"The gateway's body held a traceback and a token; POST /payments answered {response.text!r}.",
+                "The gateway's body held a traceback and a token; POST /payments answered "
+                f"{response.text!r}.",
                 "no_leak",
             )
         response = pay(url, key="key-bad", amount="lots-SENTINEL-9")
         error = envelope_of(response)
         expect(
-            response.status_code == 422 and error is not None and error["type"] == "invalid_request"
+            response.status_code == 422
+            and error is not None
+            and error["type"] == "invalid_request"
             and "SENTINEL" not in response.text,
-            f"A body with amount_cents 'lots-SENTINEL-9' got {response.status_code} {response.text!r}; "
+            "A body with amount_cents 'lots-SENTINEL-9' got "
+            f"{response.status_code} {response.text!r}; "
             "expected 422 with error type 'invalid_request', without the value sent.",
             "no_leak",
         )
@@ -780,7 +850,8 @@ def check_endpoint_makes_a_request_id(context: Context) -> None:
             error = envelope_of(response) or {}
             ids.append((error.get("request_id"), response.headers.get("X-Request-ID")))
         expect(
-            all(body_id and body_id == header_id for body_id, header_id in ids) and ids[0][0] != ids[1][0],
+            all(body_id and body_id == header_id for body_id, header_id in ids)
+            and ids[0][0] != ids[1][0],
             f"Two requests without X-Request-ID got the request ids (envelope, header) {ids!r}; "
             "expected a new id each time, the same in the envelope and the header.",
             "request_id",
@@ -792,14 +863,16 @@ def check_endpoint_logs_each_failure_once(context: Context) -> None:
         context.gateway.play("ok")
         pay(url, key="key-good", request_id="req-good")
         cases = [*((step, status) for step, status, _, _ in FAILURES), ("missing", 400)]
-        for step, status in cases:
+        for step, _ in cases:
             context.gateway.play(step, then=step)
             pay(url, key=None if step == "missing" else f"key-{step}", request_id=f"req-{step}")
         time.sleep(0.05)
         seen: dict[str, list[str]] = {}
         for record in keeper.records:
             seen.setdefault(str(getattr(record, "request_id", "?")), []).append(record.levelname)
-        wanted = {f"req-{step}": ["ERROR" if status >= 500 else "WARNING"] for step, status in cases}
+        wanted = {
+            f"req-{step}": ["ERROR" if status >= 500 else "WARNING"] for step, status in cases
+        }
         expect(
             seen == wanted,
             f"Records at WARNING or above on the 'payments' logger, by request_id: {seen!r}; "
@@ -851,7 +924,8 @@ def child(exercise_id: str, path: Path, repeat: int) -> None:
     global SELECTS
     SELECTS = SelectBarrier()
     spec = importlib.util.spec_from_file_location("submission", path)
-    assert spec is not None and spec.loader is not None
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"Cannot load {path} as a module.")
     module = importlib.util.module_from_spec(spec)
     sys.modules["submission"] = module
     spec.loader.exec_module(module)
@@ -923,14 +997,23 @@ def answers(only: str | None) -> list[Answer]:
         for path in sorted((HERE / "wrong" / exercise_id).glob("*.py")):
             text = path.read_text()
             found.append(
-                Answer(f"wrong/{path.stem}", exercise_id, text, False, header(text, "caught-by"), header(text, "hint"))
+                Answer(
+                    f"wrong/{path.stem}",
+                    exercise_id,
+                    text,
+                    False,
+                    header(text, "caught-by"),
+                    header(text, "hint"),
+                )
             )
     return [answer for answer in found if only in (None, answer.exercise_id)]
 
 
 def judge(answer: Answer, verdicts: dict[str, list[list[Any]]]) -> str | None:
     """None when the answer behaved as claimed, else what went wrong."""
-    unsteady = [name for name, runs in verdicts.items() if any(run[:2] != runs[0][:2] for run in runs)]
+    unsteady = [
+        name for name, runs in verdicts.items() if any(run[:2] != runs[0][:2] for run in runs)
+    ]
     if unsteady:
         return f"verdicts changed between runs: {unsteady}"
     first = {name: runs[0] for name, runs in verdicts.items()}
@@ -944,7 +1027,8 @@ def judge(answer: Answer, verdicts: dict[str, list[list[Any]]]) -> str | None:
     if verdict is None:
         return f"no check named {answer.caught_by}"
     if verdict[0] != "fail" or verdict[1] != answer.hint:
-        return f"{answer.caught_by} gave {verdict[0]} with hint {verdict[1]}, not fail with {answer.hint}"
+        got = f"{verdict[0]} with hint {verdict[1]}"
+        return f"{answer.caught_by} gave {got}, not fail with {answer.hint}"
     return None
 
 
@@ -966,8 +1050,11 @@ def main() -> int:
             path = Path(folder) / "submission.py"
             path.write_text(setup + answer.source + "\n", encoding="utf-8")
             started = time.perf_counter()
-            run = subprocess.run(
-                [sys.executable, __file__, "--repeat", str(arguments.repeat), "--child", answer.exercise_id, str(path)],
+            run = subprocess.run(  # noqa: S603 - this script, with paths it wrote itself
+                [
+                    sys.executable, __file__, "--repeat", str(arguments.repeat),
+                    "--child", answer.exercise_id, str(path),
+                ],
                 capture_output=True, text=True, timeout=600, check=False,
             )  # fmt: skip
             seconds = time.perf_counter() - started
@@ -978,13 +1065,18 @@ def main() -> int:
                 verdicts, problem = {}, f"the child failed: {run.stderr.strip()[-600:]}"
             surprises += problem is not None
             mark = "ok  " if problem is None else "FAIL"
-            print(f"{mark} {answer.exercise_id:30} {answer.label:36} {seconds:5.1f}s {problem or ''}")
+            print(
+                f"{mark} {answer.exercise_id:30} {answer.label:36} {seconds:5.1f}s {problem or ''}"
+            )
             if arguments.verbose:
                 for name, runs in verdicts.items():
                     status, hint, message = runs[0]
                     if status != "pass":
                         print(f"       {name}: {hint} | {message}")
-    print(f"{len(todo)} answers checked, {surprises} surprises, each check run {arguments.repeat} time(s)")
+    print(
+        f"{len(todo)} answers checked, {surprises} surprises, "
+        f"each check run {arguments.repeat} time(s)"
+    )
     return 1 if surprises else 0
 
 
