@@ -195,6 +195,10 @@ def prepare_judge() -> None:
     import zendo.judge
     import zendo.judge.plugin  # noqa: F401
 
+    with contextlib.suppress(ImportError):  # mypy runs in forks of the judge (judge.tools)
+        import mypy.api
+        import mypy.main  # noqa: F401
+
 
 def _configure_hypothesis() -> None:
     from hypothesis import settings
