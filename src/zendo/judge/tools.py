@@ -1,10 +1,11 @@
 """ruff and mypy on the learner's source text, run from the trusted side, isolated.
 
 Tools never run where learner code ran. Each run gets a fresh private folder holding only
-the source files the grader names and the engine's own configuration. mypy starts as
-`python -I -S` with its own installation folder put first on `sys.path` (no current
-folder, no PYTHONPATH, no user site-packages, no `.pth` files); ruff runs as its own
-binary with `--isolated`. Both get an environment of our own and an explicit config, so
+the source files the grader names and the engine's own configuration. mypy runs in a
+forked child of the trusted judge (which has it imported, from the engine's own
+installation), or where there is no fork as `python -I -S` with its own installation
+folder put first on `sys.path` (no current folder, no PYTHONPATH, no user site-packages,
+no `.pth` files); ruff runs as its own binary with `--isolated`. Both get an environment of our own and an explicit config, so
 nothing a learner wrote (a fake `mypy` package, a `pyproject.toml`, a `.pth`) can change a
 verdict.
 """
