@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -130,7 +129,7 @@ def test_normalise_ignores_only_presentation() -> None:
     assert normalise("make Money mutable: assigning to a field raises") not in normalise(shown)
 
 
-def test_statements_are_read_from_the_solution_notebooks(tmp_path: Path) -> None:
+def test_statements_are_read_from_the_solution_notebooks() -> None:
     # The statement of an exercise is the markdown right above it, not the notebook's
     # introduction and not another exercise's text.
     [zen] = [lesson for lesson in GRADED if lesson.slug == "zen"]
