@@ -228,9 +228,7 @@ def _open_from_file_browser(page: Page, folder: str, name: str) -> None:
 
 def _save(page: Page) -> None:
     page.keyboard.press("Control+s")
-    expect(page.locator(CURRENT_TAB)).not_to_have_class(
-        re.compile(r"jp-mod-dirty")
-    )
+    expect(page.locator(CURRENT_TAB)).not_to_have_class(re.compile(r"jp-mod-dirty"))
 
 
 def _terminal_output(page: Page, command: str, until: str) -> str:

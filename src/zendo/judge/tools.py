@@ -5,9 +5,9 @@ the source files the grader names and the engine's own configuration. mypy runs 
 forked child of the trusted judge (which has it imported, from the engine's own
 installation), or where there is no fork as `python -I -S` with its own installation
 folder put first on `sys.path` (no current folder, no PYTHONPATH, no user site-packages,
-no `.pth` files); ruff runs as its own binary with `--isolated`. Both get an environment of our own and an explicit config, so
-nothing a learner wrote (a fake `mypy` package, a `pyproject.toml`, a `.pth`) can change a
-verdict.
+no `.pth` files); ruff runs as its own binary with `--isolated`. Both get an environment
+of our own and an explicit config, so nothing a learner wrote (a fake `mypy` package, a
+`pyproject.toml`, a `.pth`) can change a verdict.
 """
 
 from __future__ import annotations
