@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,17 @@ def test_a_warm_judge_reads_graders_afresh_and_survives_a_timeout(
         assert statuses["calc.money"] == Status.PASS.value
     finally:
         server.close()
+
+
+def test_every_judge_draws_examples_from_the_graders_strategies_alone() -> None:
+    """Hypothesis's pool of constants from local modules would differ between judges."""
+    probe = (
+        "import sys; from zendo.judge.runner import prepare_judge; prepare_judge(); "
+        "import zendo.judge.warm, zendo._batch; "  # more local modules, loaded late
+        "from hypothesis.internal.conjecture import providers; "
+        "print(len(providers._get_local_constants()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "0"

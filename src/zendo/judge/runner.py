@@ -235,8 +235,18 @@ def _warm_hypothesis() -> None:
 
 def _configure_hypothesis() -> None:
     from hypothesis import settings
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
 
     from zendo.judge.toolkit import hypothesis_settings
+
+    # Hypothesis also draws constants from the source of every "local" module loaded: here
+    # the engine's own files when zendo is installed editable. Which of them are loaded
+    # differs between a cold judge, a warm judge and an installed zendo, and so would the
+    # examples. The pinned hypothesis's local pool is kept empty: examples depend on the
+    # graders' strategies alone, the same on every path.
+    empty = Constants()
+    providers._get_local_constants = lambda: empty
 
     settings.register_profile("zendo-v2", hypothesis_settings("standard"))
     settings.load_profile("zendo-v2")

@@ -29,6 +29,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import IO
@@ -52,6 +53,7 @@ class WarmJudge:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
 
     def run(self, job_path: Path, *, hard_limit: float) -> int | None:
         """Run one job in a fresh child of the warm judge; its exit code, or None on timeout."""
@@ -90,6 +92,9 @@ class WarmJudge:
         for stream in (process.stdin, process.stdout):
             if stream is not None:
                 stream.close()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is None:
@@ -97,12 +102,17 @@ class WarmJudge:
         env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         began = time.monotonic()
+        # A private working folder: nothing a judge writes (hypothesis's storage, a
+        # tool's leftovers) lands in the learner's notebook folder.
+        self._folder = tempfile.TemporaryDirectory(prefix="zendo-warm-judge-")
+        env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(self._folder.name) / ".hypothesis")
         self._process = subprocess.Popen(
             [sys.executable, "-P", "-m", "zendo.judge.warm"],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            cwd=self._folder.name,
             start_new_session=True,
         )
         ready = _read_line(_pipes(self._process)[1], START_SECONDS)
