@@ -95,7 +95,11 @@ def course_copy(tmp_path: Path) -> Path:
             shutil.copytree(source, root / name, ignore=ignore)
         else:
             root.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, root / name)  # keeps its time: make sees nothing to install
+            shutil.copy2(source, root / name)
+    # The environment is the repository's, already set up: make must never reinstall it
+    # from this copy (an editable install would then point at a folder about to vanish),
+    # so the copy's pyproject.toml is older than any install stamp.
+    os.utime(root / "pyproject.toml", (0, 0))
     return root
 
 
