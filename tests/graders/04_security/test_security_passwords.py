@@ -26,17 +26,17 @@ WRONG_PASSWORD = "wrong guess"  # noqa: S105 - a test sentinel
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 FAST_HASH_MODULES = {"hashlib", "passlib", "crypt"}
 
-# Per learner (a Learner is not hashable: keyed by id, with the learner kept to rule out a
-# reused id). The learner's hashes are slow on purpose: made twice per submission, no more.
-_HASHES: dict[int, tuple[Learner, dict[str, str]]] = {}
+# The current learner's hashes, slow on purpose: made twice per submission, no more. One
+# slot only (a Learner is not hashable, and a batch must not keep every learner alive):
+# a new learner replaces the last one.
+_HASHES: list[tuple[Learner, dict[str, str]]] = []
 
 
 def learner_hash(learner: Learner, slot: str) -> str:
     """hash_password(PASSWORD), made at most once per slot ("first", "second") per learner."""
-    kept = _HASHES.get(id(learner))
-    if kept is None or kept[0] is not learner:
-        kept = _HASHES[id(learner)] = (learner, {})
-    made = kept[1]
+    if not _HASHES or _HASHES[0][0] is not learner:
+        _HASHES[:] = [(learner, {})]
+    made = _HASHES[0][1]
     if slot not in made:
         stored = learner.call("hash_password", PASSWORD).value
         expect(
