@@ -278,6 +278,8 @@ def main() -> None:
     print("| task | nbgrader | otter-grader | zendo | nbgrader/zendo | otter/zendo |")
     print("|---|---|---|---|---:|---:|")
     for task, tools in times.items():
+        if not tools["zendo"]:
+            continue
         medians = {tool: statistics.median(seconds) for tool, seconds in tools.items()}
         cells = [
             f"{medians[tool]:.2f} s ({min(tools[tool]):.2f}-{max(tools[tool]):.2f})"
@@ -289,6 +291,11 @@ def main() -> None:
             f"{ratios[0]:.1f}x | {ratios[1]:.1f}x |"
         )
     print("(median, min-max in brackets; one worker; whole commands)")
+    print("Each round's own ratios (nbgrader/zendo, otter/zendo), to see the noise:")
+    for task, tools in times.items():
+        rounds = zip(tools["nbgrader"], tools["otter"], tools["zendo"], strict=True)
+        each = ", ".join(f"{nb / zendo:.1f}x {ot / zendo:.1f}x" for nb, ot, zendo in rounds)
+        print(f"  {task}: {each}")
 
 
 if __name__ == "__main__":
