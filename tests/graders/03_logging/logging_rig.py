@@ -12,6 +12,8 @@ data with values it computes on its own side; no expected value is in this text.
 
 from __future__ import annotations
 
+import weakref
+
 from zendo.judge import Handle, Learner
 
 RIG_SOURCE = r'''
@@ -21,7 +23,6 @@ import inspect
 import io
 import json
 import logging
-import sys
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -101,8 +102,7 @@ class LibraryJson(logging.Formatter):
 def json_config(module, scenario):
     fresh(module)
     shop = logging.getLogger("shop")
-    if scenario == "existing":
-        early = logging.getLogger("shop.early")
+    early = logging.getLogger("shop.early") if scenario == "existing" else None
     stream = io.StringIO()
     module.configure_logging(stream, logging.INFO)
     out = {"before": time.time()}
@@ -188,8 +188,6 @@ def redaction(module, calls):
     raised = []
     for suffix, level, message, args, extra, error_text in calls:
         logger = shop.getChild(suffix) if suffix else shop
-        if type(args) is list and len(args) == 1 and type(args[0]) is dict:
-            args = (args[0],)
         try:
             if error_text is None:
                 logger.log(level, message, *args, extra=extra)
@@ -334,9 +332,7 @@ def traced(module, calls, request_id):
     steps = agent_steps(module, clock, raised)
     out = {
         "names": {key: plain(getattr(step, "__name__", None)) for key, step in steps.items()},
-        "coroutine_functions": {
-            key: inspect.iscoroutinefunction(step) for key, step in steps.items()
-        },
+        "coroutine_functions": {k: inspect.iscoroutinefunction(s) for k, s in steps.items()},
         "results": [],
     }
     if request_id is not None:
@@ -389,10 +385,16 @@ def traced_tasks(module):
 '''
 
 
+# One rig per loaded learner module: a restarted sandbox loads a new module handle.
+_RIGS: weakref.WeakKeyDictionary[Handle, Handle] = weakref.WeakKeyDictionary()
+
+
 def rig(learner: Learner) -> tuple[Handle, Handle]:
     """The scenarios' module in the sandbox, and the learner's module to hand them."""
-    helper = learner.define("zendo_logging_rig", RIG_SOURCE)
     module = learner.module
     if module is None:  # the fixture starts the sandbox; this keeps mypy and readers honest
         raise RuntimeError("The learner's module is not loaded.")
+    helper = _RIGS.get(module)
+    if helper is None:
+        helper = _RIGS[module] = learner.define("zendo_logging_rig", RIG_SOURCE)
     return helper, module
