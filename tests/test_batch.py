@@ -67,9 +67,20 @@ def test_graders_inside_a_submission_are_refused(fixture_course: Course) -> None
         find_submissions([fixture_course.root], fixture_course)
 
 
-def test_batch_grades_in_parallel_and_saves_after_each(
-    fixture_course: Course, class_folder: Path
+@pytest.mark.parametrize(
+    ("interval", "expected_saves"),
+    [(0.0, [1, 2, 3, 4]), (3600.0, [4])],
+    ids=["interval-elapsed-each-time", "only-the-last"],
+)
+def test_batch_grades_in_parallel_and_saves_at_most_once_a_second(
+    fixture_course: Course,
+    class_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    interval: float,
+    expected_saves: list[int],
 ) -> None:
+    # Each save rewrites the whole gradebook: at most one per interval, always the last.
+    monkeypatch.setattr("zendo._batch.SAVE_INTERVAL_SECONDS", interval)
     saves: list[int] = []
     seen: list[str] = []
     results = grade_batch(
@@ -83,7 +94,7 @@ def test_batch_grades_in_parallel_and_saves_after_each(
     assert [(r.learner, r.status) for r in results] == [
         ("ada", Status.PASS), ("bob", Status.FAIL), ("cy", Status.FAIL), ("dee", Status.PASS),
     ]  # fmt: skip
-    assert saves == [1, 2, 3, 4]
+    assert saves == expected_saves
     assert seen == ["1/4", "2/4", "3/4", "4/4"]
     assert all(len(r.sha256) == 64 for r in results)
 

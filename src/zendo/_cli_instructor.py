@@ -40,7 +40,7 @@ from zendo._results import SubmissionResult
 @click.option(
     "--gradebook",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Keep a JSON gradebook here (and a .csv beside it), saved after every submission.",
+    help="Keep a JSON gradebook here (and a .csv beside it), saved as the batch goes.",
 )
 @click.option("--resume", is_flag=True, help="Continue --gradebook: skip unchanged, graded work.")
 @click.option("--shard", help="Grade slice i of N of the sorted submissions, like 2/4.")
