@@ -46,6 +46,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from engine_state import engine_state  # benchmarks/ is on sys.path when run
+
 REPO = Path(__file__).resolve().parents[1]
 ANCHOR = REPO / "benchmarks" / "anchor"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zendo-bench"
@@ -55,23 +57,6 @@ DEFAULT_INCUMBENTS = REPO.parent / "shared" / "bench" / "incumbents"
 PACKAGES = ["nbgrader==0.9.6", "otter-grader==7.0.0", "nbconvert", "ipykernel"]
 TOOLS = ("nbgrader", "otter", "zendo")
 BATCH = 20
-
-
-def engine_state() -> str:
-    """The commit the engine was measured at, and whether src/zendo differed from it."""
-    git = ["git", "-C", str(REPO)]
-    commit = subprocess.run(
-        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    changed = subprocess.run(
-        [*git, "status", "--porcelain", "--", "src/zendo"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return f"zendo at {commit or 'an unknown commit'}" + (
-        f", {len(changed.splitlines())} files of src/zendo changed since" if changed else ""
-    )
 
 
 class Bench:

@@ -39,26 +39,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from engine_state import engine_state  # benchmarks/ is on sys.path when run
+
 REPO = Path(__file__).resolve().parents[1]
 ANCHOR = REPO / "benchmarks" / "anchor"
 SUBMISSIONS = {kind: ANCHOR / "submissions" / f"{kind}.ipynb" for kind in ("good", "bad")}
-
-
-def engine_state() -> str:
-    """The commit the engine was measured at, and whether src/zendo differed from it."""
-    git = ["git", "-C", str(REPO)]
-    commit = subprocess.run(
-        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    changed = subprocess.run(
-        [*git, "status", "--porcelain", "--", "src/zendo"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return f"zendo at {commit or 'an unknown commit'}" + (
-        f", {len(changed.splitlines())} files of src/zendo changed since" if changed else ""
-    )
 
 
 def timed(events: list[tuple[str, int, float]], name: str, size: Any, call: Any) -> Any:
