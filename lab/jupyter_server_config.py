@@ -10,8 +10,10 @@ never differ:
 - terminals start a shell whose PATH begins with this environment's `bin/`, so `zendo`
   works in JupyterLab's terminal however the server was started (a login shell, which
   JupyterLab uses when it has no TTY, would otherwise reset PATH from /etc/profile);
-- widget state is saved with the notebook, so a reopened notebook shows the last verdicts
-  and quizzes instead of "Error displaying widget: model not found";
+- `settings/overrides.json`: widget state is saved with the notebook, so a reopened
+  notebook shows the last verdicts and quizzes instead of "Error displaying widget: model
+  not found"; autosave runs every 15 s, so `check()` can tell an exercise cell edited
+  since it ran; no news prompt (a course needs no network);
 - a little CSS marks exercise notebooks' tabs, so a lesson and its exercises can be told
   apart at a glance.
 
