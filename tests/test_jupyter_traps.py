@@ -59,17 +59,21 @@ def text_of(outputs: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def test_every_check_and_progress_cell_imports_what_it_calls() -> None:
-    """After a kernel restart, a learner runs just the check cell: it must not NameError."""
+def test_every_check_progress_and_quiz_cell_imports_what_it_calls() -> None:
+    """After a kernel restart, a learner runs just that one cell: it must not NameError."""
     course = load_course(REPO)
     for lesson in course.lessons:
-        path = lesson.notebook_path(REPO, "exercises")
-        if not path.exists():
-            continue
-        for cell in read_cells(path):
-            for name in ("check", "progress"):
-                if cell.cell_type == "code" and re.search(rf"^{name}\(", cell.source, re.M):
-                    assert f"from zendo.notebook import {name}" in cell.source, (path, cell)
+        for folder in ("exercises", "notebooks"):
+            path = lesson.notebook_path(REPO, folder)
+            if path.exists():
+                _assert_cells_import_what_they_call(path)
+
+
+def _assert_cells_import_what_they_call(path: Path) -> None:
+    for cell in read_cells(path):
+        for name in ("check", "progress", "quiz"):
+            if cell.cell_type == "code" and re.search(rf"^{name}\(", cell.source, re.M):
+                assert f"from zendo.notebook import {name}" in cell.source, (path, cell)
 
 
 def test_a_check_after_a_restart_says_what_to_run(fixture_course: Course) -> None:
