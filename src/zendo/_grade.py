@@ -113,8 +113,7 @@ def grade_sources(
                 )
             timeouts = {e.id: e.timeout_seconds for e in wanted if e.id in present}
             if lesson.data.grader_api == 2:
-                judge = getattr(launcher, "judge", None)  # a warm server's warm judge
-                warm = judge if isinstance(judge, WarmJudge) else None
+                warm = launcher.judge if launcher is not None else None
                 run = _judge_v2([*graders, *hidden], present, timeouts, limits, warm, hidden)
             elif len(graders) == 1:
                 run = run_graders(GradingJob(graders[0], present, timeouts), limits, launcher)

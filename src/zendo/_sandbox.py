@@ -38,6 +38,7 @@ from zendo._extract import ExerciseSource, module_name
 from zendo._limits import Limits
 from zendo._platform import Platform
 from zendo._results import ChildOutcome
+from zendo.judge.warm import WarmJudge
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ class GradingJob:
 
 class Launcher(Protocol):
     """Starts the grading child for a job and waits for it, within a time limit."""
+
+    judge: WarmJudge | None  # the warm judge kept beside it for v2 lessons, if any
 
     @property
     def platform(self) -> Platform:
@@ -257,6 +260,8 @@ class SpawnLauncher:
         SpawnLauncher()                    # this system's capabilities
         SpawnLauncher(platform=PORTABLE)   # the least capable path, as on Windows (tests)
     """
+
+    judge: WarmJudge | None = None  # a cold launcher: v2 lessons start their judge cold
 
     def __init__(self, platform: Platform | None = None) -> None:
         self._platform = platform or Platform.detect()
