@@ -1,11 +1,14 @@
 """The benchmark's anchor course grades like nbgrader and otter-grader grade its assignment.
 
 `benchmarks/anchor/` is the side-by-side benchmark's assignment (issue 12) as a Zendo
-course. A speed ratio means nothing if Zendo grades something else, so this proves,
-through `zendo grade` as an instructor runs it: the reference passes every test, the
-good submission scores 6/6 as it does with the incumbents, the bad one scores 2/6 (per
-test, as otter-grader shares points; nbgrader's one test cell per question gives it
-0/6), and the untouched starter fails every exercise. Nothing here measures time.
+course, graded the v2 way (`grader_api = 2`: graders judge from a trusted process, the
+learner's code runs in a sandbox). A speed ratio means nothing if Zendo grades something
+else, so this proves, through `zendo grade` as an instructor runs it: the reference
+passes every test, the good submission scores 6/6 as it does with the incumbents, the bad
+one scores 2/6 (per test, as otter-grader shares points; nbgrader's one test cell per
+question gives it 0/6), the untouched starter fails every exercise, and the hidden tests
+count without showing what they test. A learner's self-check (`zendo check`) runs only
+the public tests. Nothing here measures time.
 """
 
 from __future__ import annotations
@@ -19,33 +22,54 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, replace_cells
 from zendo._build import generated_text
+from zendo._course import load_course
 
 ANCHOR = REPO / "benchmarks" / "anchor"
 ZENDO = Path(sys.executable).with_name("zendo")
 # What each test of the bad submission must do: BAD's q1 loses the remainder (only the
 # sum survives), q2 forgets the X check digit (only a hidden test catches it), q3 was
-# never attempted.
+# never attempted. Hidden tests are reported as hidden-1, hidden-2 in their module's order.
 BAD_TESTS = {
     "anchor.split_amount": {
         "test_split_100_three_ways": "fail",
         "test_split_keeps_every_cent": "pass",
-        "test_split_fewer_cents_than_parts": "fail",
-        "test_split_refuses_zero_parts": "fail",
+        "hidden-1": "fail",  # split_amount(5, 10)
+        "hidden-2": "fail",  # split_amount(10, 0) raises ZeroDivisionError, not ValueError
     },
     "anchor.isbn10": {
         "test_isbn_accepts_a_valid_code": "pass",
         "test_isbn_refuses_a_wrong_check_digit": "pass",
-        "test_isbn_accepts_x_as_check_digit": "fail",
-        "test_isbn_refuses_bad_shapes": "pass",
+        "hidden-1": "fail",  # the X check digit
+        "hidden-2": "pass",  # too short, not digits
     },
     "anchor.parse_duration": {
         "test_duration_hours_and_minutes": "fail",
         "test_duration_seconds_only": "fail",
-        "test_duration_with_space_and_gap": "fail",
-        "test_duration_refuses_garbage": "fail",
+        "hidden-1": "fail",
+        "hidden-2": "fail",
     },
+}
+# Each function returns an object that says it equals anything. Judged beside the
+# learner's code (grading v1) it passed every `==` test; judged from outside, it arrives
+# as a handle to the learner's object, which equals nothing the graders expect.
+LIAR = {
+    exercise_id: (
+        f"# exercise: {exercise_id}\n"
+        "class Anything:\n"
+        "    def __eq__(self, other):\n"
+        "        return True\n"
+        "    def __radd__(self, other):\n"
+        "        return 1001\n"
+        f"def {function}(*args):\n"
+        "    return Anything()\n"
+    )
+    for exercise_id, function in [
+        ("anchor.split_amount", "split_amount"),
+        ("anchor.isbn10", "is_valid_isbn10"),
+        ("anchor.parse_duration", "parse_duration"),
+    ]
 }
 
 
@@ -62,6 +86,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
     for learner, notebook in notebooks.items():
         (folder / learner).mkdir()
         shutil.copy(notebook, folder / learner / "01_anchor.ipynb")
+    (folder / "liar").mkdir()
+    replace_cells(notebooks["reference"], LIAR, folder / "liar" / "01_anchor.ipynb")
     run = subprocess.run(
         [ZENDO, "--course", ANCHOR, "grade", folder, "--format", "json", "--jobs", "2"],
         capture_output=True,
@@ -69,9 +95,17 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         timeout=120,
         check=False,
     )
-    assert run.returncode == 1, run.stderr  # something failed: the bad one and the starter
+    assert run.returncode == 1, run.stderr  # something failed: bad, starter and liar
     gradebook = json.loads(run.stdout)
     return {entry["learner"]: entry for entry in gradebook["submissions"]}
+
+
+def test_the_anchor_lesson_is_graded_the_v2_way() -> None:
+    (lesson,) = load_course(ANCHOR).lessons
+    assert lesson.data.grader_api == 2
+    assert [path.name for path in lesson.grader_files(ANCHOR)] == ["test_anchor.py"]
+    assert [path.name for path in lesson.hidden_grader_files(ANCHOR)] == ["test_anchor_hidden.py"]
+    assert all(exercise.hidden_checks == 2 for exercise in lesson.data.exercises)
 
 
 def test_exercises_are_what_zendo_build_generates() -> None:
@@ -84,9 +118,8 @@ def test_exercises_are_what_zendo_build_generates() -> None:
 def test_reference_passes_every_test(graded: dict[str, dict[str, Any]]) -> None:
     reference = graded["reference"]
     assert (reference["status"], reference["points"], reference["max_points"]) == ("pass", 6, 6)
-    statuses = {t["name"]: t["status"] for e in reference["exercises"] for t in e["tests"]}
-    assert len(statuses) == 12
-    assert set(statuses.values()) == {"pass"}
+    statuses = [t["status"] for e in reference["exercises"] for t in e["tests"]]
+    assert statuses == ["pass"] * 12  # the assignment's twelve tests, six of them hidden
 
 
 @pytest.mark.slow
@@ -94,11 +127,18 @@ def test_every_check_has_a_title_and_every_failure_a_hint(
     graded: dict[str, dict[str, Any]],
 ) -> None:
     for exercise in graded["reference"]["exercises"]:
-        titles = [test["title"] for test in exercise["tests"]]
-        assert len(titles) == 4, exercise["id"]  # the assignment's 2 public + 2 hidden tests
+        tests = exercise["tests"]
+        assert len(tests) == 4, exercise["id"]  # the assignment's 2 public + 2 hidden tests
+        titles = [test["title"] for test in tests if not test["hidden"]]
+        assert len(titles) == 2, exercise["id"]
         assert all(0 < len(title) <= 80 for title in titles), titles
         assert len(set(titles)) == len(titles), titles
-    failed = [t for e in graded["bad"]["exercises"] for t in e["tests"] if t["status"] == "fail"]
+    failed = [
+        test
+        for exercise in graded["bad"]["exercises"]
+        for test in exercise["tests"]
+        if test["status"] == "fail" and not test["hidden"]
+    ]
     graded_by_our_checks = [t for t in failed if "not done yet" not in t["message"]]
     assert graded_by_our_checks
     assert all(test["hint"] for test in graded_by_our_checks), graded_by_our_checks
@@ -121,10 +161,55 @@ def test_bad_submission_scores_two_of_six_test_by_test(
     statuses = {e["id"]: {t["name"]: t["status"] for t in e["tests"]} for e in bad["exercises"]}
     assert statuses == BAD_TESTS
     messages = {t["name"]: t["message"] for e in bad["exercises"] for t in e["tests"]}
-    assert messages["test_isbn_accepts_x_as_check_digit"] == (
-        "is_valid_isbn10('080442957X') returned False; expected True."
+    assert messages["test_split_100_three_ways"] == (
+        "split_amount(100, 3) returned [33, 33, 33]; expected [34, 33, 33]."
     )
     assert "not done yet" in messages["test_duration_seconds_only"]
+
+
+@pytest.mark.slow
+def test_hidden_tests_count_but_never_say_what_they_test(
+    graded: dict[str, dict[str, Any]],
+) -> None:
+    hidden = [t for e in graded["bad"]["exercises"] for t in e["tests"] if t["hidden"]]
+    assert len(hidden) == 6
+    assert {(t["title"], t["hint"]) for t in hidden} == {("Hidden check", None)}
+    assert {t["message"] for t in hidden if t["status"] == "fail"} == {
+        "A hidden check did not pass."
+    }
+    shown = json.dumps(graded["bad"])
+    for secret in ("080442957X", "abcdefghij", "2h 5s", "5, 10", "isbn_x"):
+        assert secret not in shown
+
+
+@pytest.mark.slow
+def test_an_object_equal_to_everything_passes_nothing(
+    graded: dict[str, dict[str, Any]],
+) -> None:
+    liar = graded["liar"]
+    assert liar["points"] == 0, liar
+    messages = {t["name"]: t["message"] for e in liar["exercises"] for t in e["tests"]}
+    assert messages["test_split_100_three_ways"] == (
+        "split_amount(100, 3) returned <anchor_split_amount.Anything object at 0x...>; "
+        "expected [34, 33, 33]."
+    )
+
+
+@pytest.mark.slow
+def test_a_learners_self_check_runs_only_the_public_tests(tmp_path: Path) -> None:
+    """BAD's ISBN-10 check passes its public tests: the X check digit is a hidden test."""
+    notebook = tmp_path / "01_anchor.ipynb"
+    shutil.copy(ANCHOR / "submissions" / "bad.ipynb", notebook)
+    run = subprocess.run(
+        [ZENDO, "--course", ANCHOR, "check", "anchor.isbn10", "--notebook", notebook],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "PASS    anchor.isbn10" in run.stdout
+    assert "2 hidden checks, run when your instructor grades" in run.stdout
 
 
 @pytest.mark.slow

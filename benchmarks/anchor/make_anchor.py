@@ -12,7 +12,8 @@ default). This script writes from it:
   with each exercise cell replaced by GOOD's or BAD's answer, as the incumbents' own
   submissions are made from their student notebooks.
 
-The graders (`tests/graders/test_01_anchor.py`) are written by hand from the
+The graders (grading v2: `tests/graders/01_anchor/test_anchor.py` for the public
+tests, `hidden/test_anchor_hidden.py` for the hidden ones) are written by hand from the
 assignment's TESTS. Run again after the shared assignment changes:
 
     .venv/bin/python benchmarks/anchor/make_anchor.py [--shared PATH]
