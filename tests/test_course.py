@@ -200,12 +200,30 @@ def test_lesson_notebook_opens_and_closes_with_its_facts(lesson: Lesson) -> None
         if c.cell_type == "markdown"
     ]
     first, last = markdown[0], markdown[-1]
-    assert lesson.title in first
-    assert f"Time: {lesson.data.minutes} minutes" in first
+    assert first.startswith(f"# {lesson.title}\n"), "the first cell opens with the title"
+    assert "### Questions" in first
+    assert "### Objectives" in first
+    lines = first.splitlines()
+    [time_at] = [at for at, line in enumerate(lines) if line.startswith("Time: ")]
+    assert lines[time_at].startswith(f"Time: {lesson.data.minutes} minutes")
+    # Issue 15: the prerequisites sit on the line right before the time estimate.
+    expected = ", ".join(lesson.data.prerequisites) or "none"
+    assert time_at > 0
+    assert lines[time_at - 1] == f"Prerequisites: {expected}", (
+        f"the line before 'Time:' must be 'Prerequisites: {expected}', as in "
+        f"course/{lesson.stem}.toml; it is {lines[time_at - 1]!r}"
+    )
     for text in (*lesson.data.questions, *lesson.data.objectives):
         assert text in first, f"not in the first cell: {text!r}"
+    assert last.startswith("## Key points\n"), "the last cell opens with '## Key points'"
     for text in lesson.data.key_points:
         assert text in last, f"not in the last cell: {text!r}"
+
+
+def test_every_lesson_notebook_has_its_lesson_file() -> None:
+    # The facts test above runs per lesson file: a notebook without one would escape it.
+    notebooks = {path.stem for path in (REPO / "notebooks").glob("*.ipynb")}
+    assert notebooks == {lesson.stem for lesson in COURSE.lessons}
 
 
 def _grader_test_functions(lesson: Lesson) -> list[ast.FunctionDef]:

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 ExerciseId = NewType("ExerciseId", str)
 
 _LESSON_FILE = re.compile(r"^(?P<number>\d\d)_(?P<name>[a-z][a-z0-9_]*)\.toml$")
+_LESSON_STEM = r"^\d\d_[a-z][a-z0-9_]*$"
 _EXERCISE_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
 _HINT_ID = r"^[a-z][a-z0-9_]*$"
 HIDDEN_FOLDER = "hidden"  # in a lesson's grader folder: tests learners never see
@@ -109,6 +110,12 @@ class LessonData(_Strict):
     slug: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     title: NonEmptyText
     minutes: Annotated[int, Field(gt=0, le=600)]
+    # The lessons (by stem, `02_code_quality`) a learner should finish first; [] for none.
+    # Each must be an earlier lesson of the course: `load_course` checks that, and the
+    # notebook's first cell repeats them in a `Prerequisites:` line. The default keeps
+    # small test courses short; tests/test_course.py requires the field in every lesson
+    # this course ships.
+    prerequisites: list[Annotated[str, StringConstraints(pattern=_LESSON_STEM)]] = []
     questions: Annotated[list[NonEmptyText], Field(min_length=1)]
     objectives: Annotated[list[NonEmptyText], Field(min_length=1)]
     key_points: Annotated[list[NonEmptyText], Field(min_length=1)]
@@ -263,6 +270,7 @@ def load_course(root: Path) -> Course:
         if path != course_file
     )
     _check_unique(lessons)
+    _check_prerequisites(root, lessons)
     logger.debug("Loaded course", extra={"lessons": len(lessons), "root": str(root)})
     return Course(root=root, title=title, lessons=lessons, version=version)
 
@@ -306,3 +314,29 @@ def _check_unique(lessons: tuple[Lesson, ...]) -> None:
             if key in seen:
                 raise CourseError(f"{key!r} is defined twice: in {seen[key]} and {lesson.stem}.")
             seen[key] = lesson.stem
+
+
+def _check_prerequisites(root: Path, lessons: tuple[Lesson, ...]) -> None:
+    """Every prerequisite names an earlier lesson of the course, once."""
+    order = {lesson.stem: index for index, lesson in enumerate(lessons)}
+    for index, lesson in enumerate(lessons):
+        path = root / "course" / f"{lesson.stem}.toml"
+        earlier = ", ".join(stem for stem, at in order.items() if at < index) or "none"
+        seen: set[str] = set()
+        for stem in lesson.data.prerequisites:
+            if stem in seen:
+                raise CourseError(
+                    f"{path}: field 'prerequisites' names {stem!r} twice; keep it once."
+                )
+            seen.add(stem)
+            if stem not in order:
+                raise CourseError(
+                    f"{path}: field 'prerequisites' names {stem!r}, which is not a lesson of "
+                    f"this course. Name earlier lessons by their file stem; here: {earlier}."
+                )
+            if order[stem] >= index:
+                raise CourseError(
+                    f"{path}: field 'prerequisites' names {stem!r}, which does not come "
+                    f"before {lesson.stem}. A lesson can only build on earlier ones; "
+                    f"name one of: {earlier}."
+                )
