@@ -51,6 +51,7 @@ class JudgePlugin:
     limits: SandboxLimits
     isolation: Isolation
     hidden_files: frozenset[str] = frozenset()  # grader modules whose outcomes are hidden
+    stdio: bool = False  # the sandbox protocol on stdin/stdout, as Windows needs
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     collected: dict[str, dict[str, int]] = field(default_factory=dict)
     learners: dict[str, Learner] = field(default_factory=dict)
@@ -79,7 +80,11 @@ class JudgePlugin:
         found = self.learners.get(job.exercise_id)
         if found is None:
             sandbox = Sandbox(
-                module=job.module, source=job.source, limits=self.limits, isolation=self.isolation
+                module=job.module,
+                source=job.source,
+                limits=self.limits,
+                isolation=self.isolation,
+                stdio=self.stdio,
             )
             found = Learner(
                 sandbox=sandbox,

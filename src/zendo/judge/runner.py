@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from zendo._extract import ExerciseSource, module_name
 from zendo._limits import Limits
 from zendo._results import ChildOutcome
-from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation
+from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation, stdio_needed
 from zendo.judge.warm import WarmJudge, WarmJudgeError
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ class JudgeJob(_Model):
     max_processes: int
     max_output_chars: int
     isolation: Isolation
+    stdio: bool = False  # the sandbox protocol over stdin/stdout (Windows; forced in tests)
     results_path: str
 
 
@@ -107,12 +108,15 @@ def judge_lesson(
     allow_unsandboxed: bool = False,
     warm: WarmJudge | None = None,
     hidden: Sequence[Path] = (),
+    stdio: bool | None = None,
 ) -> JudgeRun:
     """Grade `sources` (by exercise id) with the lesson's v2 grader modules.
 
     With `warm`, the job runs in a fresh child of that warm judge (same `run_job`, without
     the imports); otherwise in a new judge process. The outcomes of the modules in
-    `hidden` (also listed in `grader_files`) are marked hidden.
+    `hidden` (also listed in `grader_files`) are marked hidden. `stdio` runs each
+    sandbox's protocol over its stdin and stdout, as it must on Windows (default: only
+    there); tests force it on Linux.
     """
     isolation = choose_isolation(allow_unsandboxed=allow_unsandboxed)
     with tempfile.TemporaryDirectory(prefix="zendo-judge-") as folder:
@@ -136,6 +140,7 @@ def judge_lesson(
             max_processes=limits.max_processes,
             max_output_chars=limits.max_output_chars,
             isolation=isolation,
+            stdio=stdio_needed() if stdio is None else stdio,
             results_path=str(results_path),
         )
         job_path = Path(folder) / "job.json"
@@ -160,13 +165,16 @@ def judge_lesson(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=hasattr(os, "setsid"),
         )
         try:
             log, _ = process.communicate(timeout=hard_limit)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+                if hasattr(os, "killpg"):
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:  # Windows: no process groups to kill; the judge itself
+                    process.kill()
             process.communicate()
             return JudgeRun([], {}, "timeout", JUDGE_OVERRAN, isolation)
         (Path(folder) / "judge.log").write_bytes(log)
@@ -291,6 +299,7 @@ def run_job(job_path: Path) -> int:
         ),
         isolation=job.isolation,
         hidden_files=frozenset(job.hidden_files),
+        stdio=job.stdio,
     )
     problems = _Problems()
     folder = job_path.parent

@@ -16,7 +16,9 @@ before bubblewrap starts.
 
 Without bubblewrap (macOS, Windows, or Linux with an explicit opt-in) the same protocol
 runs in a plain subprocess with a timeout, and `warn_unsandboxed` says once, plainly,
-that learner code runs with the user's rights. POSIX-only modules are imported inside
+that learner code runs with the user's rights. Windows can pass no extra pipe to a
+child, so there the protocol runs over the observer's stdin and stdout
+(`stdio_channel.py`; tests force it on Linux with `stdio=True`). POSIX-only modules are imported inside
 functions so this module imports everywhere.
 """
 
@@ -37,6 +39,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .stdio_channel import ChannelClosed, ChannelTimeout, StdioChannel
+
 logger = logging.getLogger(__name__)
 
 OBSERVER_DIR = Path(__file__).resolve().parent.parent / "observer"
@@ -54,6 +58,11 @@ _BOOTSTRAP = (
 _CGROUP_PIDS = Path("/sys/fs/cgroup/pids")
 _NOBODY = 65534
 _warned = False
+
+
+def stdio_needed() -> bool:
+    """Whether this system must run the protocol over stdin and stdout (no fd passing)."""
+    return sys.platform == "win32"
 
 
 class Isolation(StrEnum):
@@ -123,12 +132,6 @@ def choose_isolation(*, allow_unsandboxed: bool = False) -> Isolation:
     allowed = (
         allow_unsandboxed or os.environ.get(ALLOW_UNSANDBOXED_ENV) == "1" or not _running_as_root()
     )
-    if sys.platform == "win32":
-        raise SandboxUnavailable(
-            "Grading a v2 lesson needs Linux (with bubblewrap) or macOS; on Windows, run "
-            "zendo inside WSL (Ubuntu or Debian), where `sudo apt-get install -y "
-            "bubblewrap` gives it a sandbox."
-        )
     if sys.platform.startswith("linux"):
         if shutil.which("bwrap"):
             return Isolation.BUBBLEWRAP
@@ -169,7 +172,9 @@ class Sandbox:
     limits: SandboxLimits = field(default_factory=SandboxLimits)
     isolation: Isolation = Isolation.BUBBLEWRAP
     interpreter: Interpreter = field(default_factory=Interpreter.current)
+    stdio: bool = field(default_factory=stdio_needed)  # the protocol on stdin and stdout
     process: subprocess.Popen[bytes] | None = None
+    _channel: StdioChannel | None = None
     _folder: Path | None = None
     _to_observer: int = -1
     _from_observer: int = -1
@@ -178,7 +183,9 @@ class Sandbox:
 
     def fresh(self) -> Sandbox:
         """A new, unstarted sandbox for the same code, limits and isolation."""
-        return Sandbox(self.module, self.source, self.limits, self.isolation, self.interpreter)
+        return Sandbox(
+            self.module, self.source, self.limits, self.isolation, self.interpreter, self.stdio
+        )
 
     @property
     def shared(self) -> Path:
@@ -209,12 +216,17 @@ class Sandbox:
         work.mkdir()
         (self._folder / "shared").mkdir()
         (submission / f"{self.module}.py").write_text(self.source, encoding="utf-8")
-        request_read, request_write = os.pipe()
-        answer_read, answer_write = os.pipe()
         output = (self._folder / "output.txt").open("wb")
-        observer_args = ["--in", str(request_read), "--out", str(answer_write)]
         python = [str(self.interpreter.executable), "-S", "-s", "-P", "-B", "-c", _BOOTSTRAP]
-        passed = [request_read, answer_write]
+        if self.stdio:
+            request_write = answer_read = -1
+            observer_args = ["--stdio"]
+            passed: list[int] = []
+        else:
+            request_read, request_write = os.pipe()
+            answer_read, answer_write = os.pipe()
+            observer_args = ["--in", str(request_read), "--out", str(answer_write)]
+            passed = [request_read, answer_write]
         if self.isolation is Isolation.BUBBLEWRAP:
             self._cgroup = _make_cgroup(self.limits.max_processes)
             # bubblewrap reads its options from a file descriptor, so the host paths of
@@ -239,25 +251,32 @@ class Sandbox:
         try:
             self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
                 command,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
+                stdin=subprocess.PIPE if self.stdio else subprocess.DEVNULL,
+                stdout=subprocess.PIPE if self.stdio else output,
                 stderr=output,
                 cwd=cwd,
                 env=env,
                 pass_fds=passed,
-                start_new_session=True,
+                start_new_session=hasattr(os, "setsid"),
                 preexec_fn=_limiter(self.limits, self._cgroup),
             )
         finally:
             output.close()
             for fd in passed:
                 os.close(fd)
-        self._to_observer = request_write
-        self._from_observer = answer_read
         logger.debug(
             "Started a sandbox",
-            extra={"isolation": self.isolation.value, "cgroup": self._cgroup is not None},
+            extra={
+                "isolation": self.isolation.value,
+                "cgroup": self._cgroup is not None,
+                "transport": "stdio" if self.stdio else "pipes",
+            },
         )
+        if self.stdio:
+            self._channel = StdioChannel(self.process, max_line=MAX_ANSWER_BYTES)
+            return
+        self._to_observer = request_write
+        self._from_observer = answer_read
         os.set_blocking(request_write, False)
         os.set_blocking(answer_read, False)
 
@@ -317,6 +336,14 @@ class Sandbox:
         return data
 
     def _write(self, data: bytes, deadline: float) -> None:
+        if self._channel is not None:
+            try:
+                self._channel.write(data, deadline)
+            except ChannelTimeout:
+                self._time_out()
+            except ChannelClosed:
+                self._died()
+            return
         import select
 
         while data:
@@ -335,6 +362,16 @@ class Sandbox:
             data = data[written:]
 
     def _read_line(self, deadline: float) -> bytes:
+        if self._channel is not None:
+            try:
+                return self._channel.read_line(deadline)
+            except ChannelTimeout:
+                self._time_out()
+            except ChannelClosed as closed:
+                if "larger" in str(closed):
+                    self.kill()
+                    raise SandboxDied(str(closed)) from None
+                self._died()
         import select
 
         while b"\n" not in self._buffer:
@@ -388,7 +425,7 @@ class Sandbox:
         code = None
         if self.process is not None:
             if self.process.poll() is None:
-                _kill_group(self.process.pid)
+                _kill_group(self.process)
             try:
                 code = self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait
@@ -401,6 +438,9 @@ class Sandbox:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._to_observer = self._from_observer = -1
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
         return code
 
     def close(self) -> None:
@@ -512,10 +552,14 @@ def _release_cgroup(folder: Path) -> None:
         folder.rmdir()
 
 
-def _kill_group(pid: int) -> None:
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    if not hasattr(os, "killpg"):  # Windows: TerminateProcess on the observer itself
+        with contextlib.suppress(OSError):
+            process.kill()
+        return
     import signal
 
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal.SIGKILL)
+        os.kill(process.pid, signal.SIGKILL)

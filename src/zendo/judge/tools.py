@@ -295,6 +295,8 @@ def _ruff_binary() -> str:
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run a tool; past TOOL_TIMEOUT_SECONDS try again, then raise ToolTimeout."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "LANG": "C.UTF-8", "NO_COLOR": "1"}
+    if "SYSTEMROOT" in os.environ:  # Windows: Python cannot start without it
+        env["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
     tool = "mypy" if "mypy" in command else Path(command[0]).name
     for attempt in range(1, TOOL_ATTEMPTS + 1):
         try:

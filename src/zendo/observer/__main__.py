@@ -2,7 +2,8 @@
 
 Started by the judge inside the sandbox as
 `python -S -s -P -B -c BOOTSTRAP --in 3 --out 4`; requests arrive on the `--in` pipe
-and answers leave on the `--out` pipe, one JSON object per line. The learner's own
+and answers leave on the `--out` pipe, one JSON object per line (with `--stdio`, where
+no extra pipe can be passed, on stdin and stdout instead). The learner's own
 output (fds 1 and 2) goes elsewhere and is captured by the judge, capped; what Python
 code prints during one request is captured here and sent with its answer.
 
@@ -265,12 +266,28 @@ def serve(read_fd: int, write_fd: int) -> None:
             data = data[written:]
 
 
+def _protocol_on_stdio() -> tuple[int, int]:
+    """Take stdin and stdout for the protocol, where no extra pipe can be passed (Windows).
+
+    The pipes move to new descriptors; fd 1 then points where fd 2 does (the judge's
+    capped output file), so what learner code prints never reaches the protocol.
+    """
+    read_fd, write_fd = os.dup(0), os.dup(1)
+    os.dup2(2, 1)
+    return read_fd, write_fd
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="zendo-observer")
-    parser.add_argument("--in", dest="read_fd", type=int, required=True)
-    parser.add_argument("--out", dest="write_fd", type=int, required=True)
+    parser.add_argument("--in", dest="read_fd", type=int)
+    parser.add_argument("--out", dest="write_fd", type=int)
+    parser.add_argument("--stdio", action="store_true", help="requests on stdin, answers on stdout")
     parser.add_argument("--path", action="append", default=[])
     options = parser.parse_args(argv)
+    if options.stdio:
+        options.read_fd, options.write_fd = _protocol_on_stdio()
+    elif options.read_fd is None or options.write_fd is None:
+        parser.error("give --in and --out, or --stdio")
     # The stand-in `zendo` comes first, so a setup cell's `from zendo.notebook import
     # check` works whatever site-packages hold; then the libraries learner code may use.
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub"))
