@@ -4,7 +4,7 @@ The portable path is what Windows gets: no fork server, no `resource`, no `/proc
 process groups, no SIGALRM. Tests force it by passing `PORTABLE` to the launcher, so it
 runs in `make test` on Linux. The money lesson is graded the v2 way, which has no v1
 launcher: its own proofs (tests/test_course.py) run unchanged through v2 grading
-without bubblewrap, the unsandboxed mode. Then time limits, output caps, imports without
+without bubblewrap, the unsandboxed mode, over the stdin/stdout transport Windows uses. Then time limits, output caps, imports without
 POSIX-only modules, and the cgroup a failed run must not leave behind.
 """
 
@@ -91,7 +91,9 @@ def unsandboxed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Isolati
     launchers: its portable path is the judge without a sandbox, what a Linux machine
     without `bwrap` gets with the opt-in (and macOS always). `bwrap` is made unfindable
     as on such a machine (a PATH without it) and the opt-in is set; the list returned
-    gets the isolation of every judge run, to prove that no sandbox was used.
+    gets the isolation of every judge run, to prove that no sandbox was used. Each run
+    also takes the protocol over the observer's stdin and stdout, the transport Windows
+    needs (it cannot pass extra pipes), so these proofs are Windows' path too.
     """
     no_bwrap = tmp_path / "path-without-bwrap"
     no_bwrap.mkdir()
@@ -101,7 +103,7 @@ def unsandboxed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Isolati
     real_judge_lesson = judge_runner.judge_lesson
 
     def watching(*args: Any, **kwargs: Any) -> JudgeRun:
-        run = real_judge_lesson(*args, **kwargs)
+        run = real_judge_lesson(*args, **{**kwargs, "stdio": True})
         used.append(run.isolation)
         return run
 
