@@ -58,9 +58,6 @@ def extract_from_cells(
     messages name cells by it, never by a kernel's execution count.
     """
     wanted = set(exercise_ids)
-    setup = [_runnable(cell.source) for cell in cells if cell.is_setup]
-    setup_text = "\n\n".join(setup)
-    prefix = setup_text + "\n\n" if setup_text else ""
     exercise_cells: dict[str, Cell] = {}
     for cell in cells:
         exercise_id = cell.exercise_id
@@ -83,10 +80,20 @@ def extract_from_cells(
         for other in cells:
             for name in names_by_cell.get(other.index, []) if other is not cell else []:
                 elsewhere.setdefault(name, _cell_label(position(other)))
+        # A cell may begin with `from __future__ import ...` (the kernel accepts it at the
+        # top of any cell), but in one file Python wants it first: it moves to the top.
+        features: list[str] = []
+        setup_cells = [c for c in cells if c.is_setup]
+        parts = [_without_future(c.source, trees[c.index], features) for c in setup_cells]
+        body = _without_future(cell.source, trees[cell.index], features)
+        head = "\n\n".join(_runnable(part) for part in parts)
+        head = head + "\n\n" if head else ""
+        if features:
+            head = f"from __future__ import {', '.join(dict.fromkeys(features))}\n" + head
         sources[exercise_id] = ExerciseSource(
             exercise_id=exercise_id,
-            source=prefix + _runnable(cell.source) + "\n",
-            cell_start_line=prefix.count("\n") + 1,
+            source=head + _runnable(body) + "\n",
+            cell_start_line=head.count("\n") + 1,
             cell_number=position(cell),
             defined_elsewhere=elsewhere,
         )
@@ -121,6 +128,27 @@ def exercise_ids_in(path: Path) -> list[str]:
 
 def _cell_label(position: int | None) -> str:
     return f"cell {position}" if position else ""
+
+
+def _without_future(source: str, tree: ast.Module | str | None, features: list[str]) -> str:
+    """`source` with its `from __future__` statements turned into comments, their features
+    added to `features`; line numbers stay where they were."""
+    if not isinstance(tree, ast.Module):
+        return source
+    lines = source.split("\n")
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            continue
+        end = node.end_lineno or node.lineno
+        if any(
+            other is not node and other.lineno in range(node.lineno, end + 1) for other in tree.body
+        ):
+            continue  # shares its line with another statement: leave it, Python will say why
+        features.extend(alias.name for alias in node.names)
+        lines[node.lineno - 1] = "# zendo: this line's `from __future__` import moved to the top"
+        for number in range(node.lineno, end):
+            lines[number] = ""
+    return "\n".join(lines)
 
 
 def _runnable(source: str) -> str:
