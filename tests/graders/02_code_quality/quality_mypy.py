@@ -10,6 +10,9 @@ mypy tests of an exercise read that run.
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from dataclasses import dataclass, field
 
 from quality_helpers import line_of, short
@@ -93,9 +96,31 @@ def checked(check: MypyCheck, submitted: Submitted) -> tuple[str, ToolRun]:
     return cell, run
 
 
+SILENCING = re.compile(r"#\s*(type:\s*ignore|mypy:)", re.IGNORECASE)
+
+
+def silencing_comments(cell: str) -> list[tuple[int, str]]:
+    """(line, comment) of each comment that switches mypy off for part of the cell."""
+    found = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(cell).readline):
+            if token.type == tokenize.COMMENT and SILENCING.search(token.string):
+                found.append((token.start[0], token.string.strip()))
+    except (tokenize.TokenError, SyntaxError):  # mypy's own run reports broken code
+        return found
+    return found
+
+
 def check_learner_file(check: MypyCheck, submitted: Submitted, flags: str) -> None:
-    """Fail with the first mypy finding in the learner's cell, explained."""
+    """Fail on a comment that silences mypy, else on its first finding in the cell."""
     cell, run = checked(check, submitted)
+    for line, comment in silencing_comments(cell)[:1]:
+        fail(
+            f"Line {line} of your cell silences mypy (`{comment}`): the task is to make the "
+            "types right, so that mypy accepts the cell as it stands. Remove the comment and "
+            "fix what mypy then reports.",
+            hint="no_silencing",
+        )
     findings = run.in_file(check.filename)
     if not findings:
         return
