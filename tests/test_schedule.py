@@ -14,14 +14,18 @@ from zendo._schedule import (
     ScheduleItem,
     build_schedule,
     parse_clock_time,
+    plan_workshop,
     render_schedule_markdown,
     render_schedule_text,
+    render_workshop_markdown,
+    render_workshop_text,
 )
 from zendo.cli import cli
 
 
-def make_course(*minutes: int) -> Course:
+def make_course(*minutes: int, prerequisites: dict[int, list[str]] | None = None) -> Course:
     """A course of lessons 01_l1, 02_l2, ... titled "Lesson 1", ... with these lengths."""
+    needed = prerequisites or {}
     lessons = tuple(
         Lesson(
             stem=f"{number:02}_l{number}",
@@ -30,6 +34,7 @@ def make_course(*minutes: int) -> Course:
                 slug=f"l{number}",
                 title=f"Lesson {number}",
                 minutes=length,
+                prerequisites=needed.get(number, []),
                 questions=["Why?"],
                 objectives=["Know."],
                 key_points=["Known."],
@@ -192,6 +197,174 @@ def test_schedule_command_takes_lessons_and_markdown(runner: CliRunner, course_r
     ],
 )
 def test_schedule_command_rejects_bad_input_with_exit_two(
+    runner: CliRunner, course_root: Path, args: list[str], expected: str
+) -> None:
+    code, output = invoke(runner, course_root, *args)
+    assert code == 2
+    assert expected in output
+    assert "Traceback" not in output
+
+
+# A lunch break, and workshops over one or more days (issue 15).
+
+
+def test_lunch_takes_the_place_of_the_first_pause_at_or_after_its_time() -> None:
+    course = make_course(60, 60, 60, 60, 60)
+    items = build_schedule(course, time(9, 0), lunch_after=time(12, 0), lunch_minutes=45)
+    assert slots(items) == [
+        "09:00 10:00 Lesson 1",
+        "10:00 10:15 Break",
+        "10:15 11:15 Lesson 2",
+        "11:15 11:30 Break",
+        "11:30 12:30 Lesson 3",
+        "12:30 13:15 Lunch",
+        "13:15 14:15 Lesson 4",
+        "14:15 14:30 Break",
+        "14:30 15:30 Lesson 5",
+    ]
+    assert [item.kind for item in items].count("lunch") == 1
+    assert render_schedule_text(items).endswith("5 lessons, 3 breaks and lunch.\n")
+
+
+def test_lunch_may_come_half_an_hour_early_but_no_earlier() -> None:
+    course = make_course(150, 60)
+    early = build_schedule(course, time(9, 0), lunch_after=time(12, 0))
+    assert slots(early)[1] == "11:30 12:30 Lunch"
+    too_early = build_schedule(course, time(8, 59), lunch_after=time(12, 0))
+    assert slots(too_early)[1] == "11:29 11:44 Break"
+
+
+def test_no_lunch_when_the_day_ends_first_or_lunch_is_zero_minutes() -> None:
+    course = make_course(60, 60)
+    kinds = [item.kind for item in build_schedule(course, time(9, 0), lunch_after=time(12, 0))]
+    assert kinds == ["lesson", "break", "lesson"]
+    items = build_schedule(course, time(12, 0), lunch_after=time(12, 0), lunch_minutes=0)
+    assert [item.kind for item in items] == ["lesson", "break", "lesson"]
+
+
+def test_a_one_day_workshop_lists_what_did_not_fit() -> None:
+    course = make_course(60, 60, 60, 60, 60, 60, 60)
+    plan = plan_workshop(course, time(9, 0), day_end=time(16, 0))
+    [day] = plan.days
+    assert slots(list(day))[-1] == "14:45 15:45 Lesson 5"
+    assert [lesson.stem for lesson in plan.left_out] == ["06_l6", "07_l7"]
+    text = render_workshop_text(plan)
+    assert "Day 1" not in text
+    assert "Did not fit in 1 day ending by 16:00: 06_l6 (60 min), 07_l7 (60 min)." in text
+
+
+def test_a_two_day_workshop_fills_each_day_in_course_order() -> None:
+    course = make_course(90, 90, 120, 45, 90, 60)
+    plan = plan_workshop(course, time(9, 0), days=2, day_end=time(17, 0))
+    assert [[item.stem for item in day if item.stem] for day in plan.days] == [
+        ["01_l1", "02_l2", "03_l3", "04_l4"],
+        ["05_l5", "06_l6"],
+    ]
+    assert slots(list(plan.days[0]))[3] == "12:15 13:15 Lunch"
+    assert all(day[-1].end <= time(17, 0) for day in plan.days)
+    assert plan.left_out == ()
+    text = render_workshop_text(plan)
+    assert text.startswith("Day 1\n\n09:00")
+    assert "\nDay 2\n\n09:00" in text
+    assert "Did not fit" not in text
+
+
+def test_a_later_shorter_lesson_never_jumps_the_queue() -> None:
+    # Lessons build on the ones before them: once one does not fit, the rest wait too.
+    plan = plan_workshop(make_course(300, 200, 10), time(9, 0), day_end=time(17, 0))
+    assert [item.stem for item in plan.days[0] if item.stem] == ["01_l1"]
+    assert [lesson.stem for lesson in plan.left_out] == ["02_l2", "03_l3"]
+
+
+def test_a_lesson_longer_than_a_day_is_refused_with_the_way_out() -> None:
+    with pytest.raises(InputError, match=r"Lesson 02_l2 takes 500 minutes, more than a day "):
+        plan_workshop(make_course(60, 500), time(9, 0), days=2, day_end=time(17, 0))
+
+
+@pytest.mark.parametrize(
+    ("days", "end", "message"),
+    [
+        (0, time(17, 0), "A workshop of 0 days cannot be planned: give 1 to 5."),
+        (6, time(17, 0), "A workshop of 6 days cannot be planned"),
+        (1, time(9, 0), "The day ends at 09:00, not after it starts at 09:00"),
+    ],
+)
+def test_impossible_workshops_are_refused(days: int, end: time, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        plan_workshop(make_course(10), time(9, 0), days=days, day_end=end)
+
+
+def test_a_plan_names_prerequisites_it_leaves_out() -> None:
+    course = make_course(30, 30, 30, prerequisites={3: ["01_l1", "02_l2"]})
+    plan = plan_workshop(course, time(9, 0), lessons=["l2", "l3"])
+    assert plan.missing_prerequisites == (("03_l3", "01_l1"),)
+    assert render_workshop_text(plan).endswith(
+        "Note: 03_l3 builds on 01_l1, which is not in this plan.\n"
+    )
+
+
+def test_a_markdown_workshop_heads_each_day() -> None:
+    plan = plan_workshop(make_course(240, 240), time(9, 0), days=2, day_end=time(14, 0))
+    text = render_workshop_markdown(plan)
+    assert text.count("| Time | Session | Notebook | Minutes |") == 2
+    assert text.startswith("### Day 1\n\n| Time |")
+    assert "\n### Day 2\n\n| Time |" in text
+
+
+def write_course(root: Path, lessons: list[tuple[int, list[str]]]) -> Path:
+    """A course on disk: lessons 01_l1, 02_l2, ... with these minutes and prerequisites."""
+    (root / "course").mkdir(parents=True)
+    (root / "course" / "course.toml").write_text('title = "Workshop course"\n')
+    for number, (minutes, prerequisites) in enumerate(lessons, start=1):
+        needed = ", ".join(f'"{stem}"' for stem in prerequisites)
+        (root / "course" / f"{number:02}_l{number}.toml").write_text(
+            f'slug = "l{number}"\ntitle = "Lesson {number}"\nminutes = {minutes}\n'
+            f"prerequisites = [{needed}]\n"
+            'questions = ["Why?"]\nobjectives = ["Know."]\nkey_points = ["Known."]\n',
+            encoding="utf-8",
+        )
+    return root
+
+
+def test_schedule_command_plans_two_days(runner: CliRunner, tmp_path: Path) -> None:
+    root = write_course(tmp_path / "c", [(150, []), (150, ["01_l1"]), (150, ["02_l2"])])
+    code, output = invoke(runner, root, "--days", "2", "--end", "15:00")
+    assert code == 0
+    assert output == dashes(
+        "Day 1\n\n"
+        "09:00~11:30  Lesson 1 (150 min)\n"
+        "11:30~12:30  Lunch (60 min)\n"
+        "12:30~15:00  Lesson 2 (150 min)\n\n"
+        "09:00~15:00: 6 h 00 min, 2 lessons, no breaks and lunch.\n\n"
+        "Day 2\n\n"
+        "09:00~11:30  Lesson 3 (150 min)\n\n"
+        "09:00~11:30: 2 h 30 min, 1 lesson and no breaks.\n"
+    )
+
+
+def test_schedule_command_says_what_did_not_fit_and_what_is_missing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    root = write_course(tmp_path / "c", [(60, []), (200, ["01_l1"]), (200, ["02_l2"])])
+    code, output = invoke(
+        runner, root, "l2", "l3", "--start", "10:00", "--lunch-minutes", "0", "--end", "16:00"
+    )
+    assert code == 0
+    assert dashes("10:00~13:20  Lesson 2 (200 min)\n") in output
+    assert "Did not fit in 1 day ending by 16:00: 03_l3 (200 min)." in output
+    assert "Note: 02_l2 builds on 01_l1, which is not in this plan." in output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--end", "5pm"], "The end time '5pm' is not a time of day"),
+        (["--lunch", "noon"], "The lunch time 'noon' is not a time of day"),
+        (["--days", "9"], "9 is not in the range 1<=x<=5"),
+        (["--start", "18:00"], "The day ends at 17:00, not after it starts at 18:00"),
+    ],
+)
+def test_schedule_command_rejects_bad_workshop_settings(
     runner: CliRunner, course_root: Path, args: list[str], expected: str
 ) -> None:
     code, output = invoke(runner, course_root, *args)

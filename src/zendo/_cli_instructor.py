@@ -208,7 +208,30 @@ def report_command(context: click.Context, gradebook: Path, output: Path | None)
 
 @click.command(epilog=EPILOG)
 @click.argument("lessons", nargs=-1)
-@click.option("--start", default="09:00", show_default=True, help="When the day starts (HH:MM).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1, max=5),
+    default=1,
+    show_default=True,
+    help="Spread the lessons over this many days; what does not fit is listed.",
+)
+@click.option("--start", default="09:00", show_default=True, help="When each day starts (HH:MM).")
+@click.option(
+    "--end", default="17:00", show_default=True, help="When each day must end by (HH:MM)."
+)
+@click.option(
+    "--lunch",
+    default="12:00",
+    show_default=True,
+    help="Lunch is the first pause between lessons from 30 minutes before this time (HH:MM).",
+)
+@click.option(
+    "--lunch-minutes",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="How long lunch lasts (0: no lunch).",
+)
 @click.option(
     "--break-every",
     type=click.IntRange(min=1),
@@ -234,25 +257,41 @@ def report_command(context: click.Context, gradebook: Path, output: Path | None)
 def schedule(
     context: click.Context,
     lessons: tuple[str, ...],
+    days: int,
     start: str,
+    end: str,
+    lunch: str,
+    lunch_minutes: int,
     break_every: int,
     break_minutes: int,
     output_format: str,
 ) -> None:
-    """Print a workshop schedule from the lessons' time estimates (all, or those named)."""
+    """Plan a one-day or several-day workshop from the lessons' time estimates.
+
+    All lessons, or those named, run in course order; each day ends by --end, with
+    breaks and a lunch, and lessons that fit in no day are listed, never dropped.
+    """
     from zendo._schedule import (
-        build_schedule,
         parse_clock_time,
-        render_schedule_markdown,
-        render_schedule_text,
+        plan_workshop,
+        render_workshop_markdown,
+        render_workshop_text,
     )
 
     course = load_course_of(context)
     try:
-        items = build_schedule(
-            course, parse_clock_time(start), break_every, break_minutes, lessons or None
+        plan = plan_workshop(
+            course,
+            parse_clock_time(start),
+            days=days,
+            day_end=parse_clock_time(end, "end time"),
+            break_every_minutes=break_every,
+            break_minutes=break_minutes,
+            lunch_after=parse_clock_time(lunch, "lunch time"),
+            lunch_minutes=lunch_minutes,
+            lessons=lessons or None,
         )
     except InputError as error:
         raise UsageProblem(str(error)) from None
-    render = render_schedule_markdown if output_format == "markdown" else render_schedule_text
-    click.echo(render(items), nl=False)
+    render = render_workshop_markdown if output_format == "markdown" else render_workshop_text
+    click.echo(render(plan), nl=False)
