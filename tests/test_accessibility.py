@@ -11,9 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.conftest import REPO
 from zendo._accessibility import check_notebook, check_text, heading_order_problems
+from zendo.cli import cli
 
 SHIPPED = sorted(
     path
@@ -193,3 +195,42 @@ def test_a_link_text_that_does_not_say_where_it_goes_is_caught(bad: str) -> None
 )
 def test_a_link_that_names_its_destination_passes(good: str) -> None:
     assert check_text(good) == []
+
+
+# The command line: `zendo accessibility`, exit code first, then what it printed.
+
+
+def test_the_command_checks_the_whole_course_by_default(
+    runner: CliRunner, course_root: Path
+) -> None:
+    result = runner.invoke(cli, ["--course", str(course_root), "accessibility"])
+    assert (result.exit_code, result.output) == (0, "No accessibility findings in 2 notebooks.\n")
+    bad = course_root / "solutions" / "01_demo.ipynb"
+    notebook = json.loads(bad.read_text(encoding="utf-8"))
+    notebook["cells"].append(markdown("See [here](https://example.org/guide)."))
+    bad.write_text(json.dumps(notebook), encoding="utf-8")
+    result = runner.invoke(cli, ["--course", str(course_root), "accessibility"])
+    assert result.exit_code == 1
+    assert "01_demo.ipynb, cell " in result.output
+    assert "[link-text]: The link '[here](https://example.org/guide)' says 'here'" in result.output
+    assert result.output.endswith("1 accessibility finding(s) in 2 notebooks.\n")
+
+
+def test_the_command_checks_named_notebooks(runner: CliRunner, tmp_path: Path) -> None:
+    good = write_notebook(tmp_path / "good.ipynb", [markdown("# Title\n## Part")])
+    bad = write_notebook(tmp_path / "bad.ipynb", [markdown("# Title\n### Part\n![](x.png)")])
+    result = runner.invoke(cli, ["accessibility", str(good)])
+    assert (result.exit_code, result.output) == (0, "No accessibility findings in 1 notebook.\n")
+    result = runner.invoke(cli, ["accessibility", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert result.output.count("bad.ipynb, cell 0") == 2
+    assert "good.ipynb" not in result.output
+
+
+def test_the_command_refuses_a_missing_notebook_with_exit_two(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(cli, ["accessibility", str(tmp_path / "nope.ipynb")])
+    assert result.exit_code == 2
+    assert "nope.ipynb" in result.output
+    assert "Traceback" not in result.output

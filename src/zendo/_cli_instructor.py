@@ -1,4 +1,4 @@
-"""The instructor's commands: grade, merge, report, schedule, export-template.
+"""The instructor's commands: grade, merge, report, schedule, accessibility, export-template.
 
 Registered on the `zendo` group in `cli.py`; they share its exit codes and error types.
 """
@@ -12,6 +12,7 @@ import click
 
 from zendo._cli_common import (
     EPILOG,
+    EXIT_FAILED,
     InternalProblem,
     UsageProblem,
     finish,
@@ -295,3 +296,35 @@ def schedule(
         raise UsageProblem(str(error)) from None
     render = render_workshop_markdown if output_format == "markdown" else render_workshop_text
     click.echo(render(plan), nl=False)
+
+
+@click.command("accessibility", epilog=EPILOG)
+@click.argument("notebooks", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def accessibility_command(context: click.Context, notebooks: tuple[Path, ...]) -> None:
+    """Check notebooks for alt text, heading order and link text.
+
+    With no NOTEBOOKS, checks every notebook of the course's notebooks/, exercises/ and
+    solutions/. Exits 1 when there is a finding, each printed with its cell and fix.
+    """
+    from zendo._accessibility import check_notebook
+
+    if notebooks:
+        paths = list(notebooks)
+    else:
+        root = load_course_of(context).root
+        folders = ("notebooks", "exercises", "solutions")
+        paths = sorted(path for folder in folders for path in (root / folder).glob("*.ipynb"))
+    findings = []
+    for path in paths:
+        try:
+            findings.extend(check_notebook(path))
+        except InputError as error:
+            raise UsageProblem(str(error)) from None
+    for finding in findings:
+        click.echo(finding.describe())
+    checked = f"{len(paths)} notebook{'s' if len(paths) != 1 else ''}"
+    if findings:
+        click.echo(f"{len(findings)} accessibility finding(s) in {checked}.")
+        context.exit(EXIT_FAILED)
+    click.echo(f"No accessibility findings in {checked}.")

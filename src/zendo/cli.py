@@ -1,5 +1,5 @@
 """The `zendo` command: list, check, hint, progress, reset, update, watch, build, and (in
-`_cli_instructor.py`) grade, merge, report, schedule and export-template.
+`_cli_instructor.py`) grade, merge, report, schedule, accessibility and export-template.
 
 Exit codes: 0 everything passed, 1 something failed, 2 usage or input error, 3 internal
 fault (a broken grader or a grading process that could not run).
@@ -22,6 +22,7 @@ from zendo._cli_common import (
     load_course_of,
 )
 from zendo._cli_instructor import (
+    accessibility_command,
     export_template_command,
     grade,
     merge,
@@ -253,7 +254,14 @@ def build(context: click.Context, lessons: tuple[str, ...], force: bool) -> None
         click.echo(outcome.describe(course.root))
 
 
-for _command in (grade, merge, report_command, schedule, export_template_command):
+for _command in (
+    grade,
+    merge,
+    report_command,
+    schedule,
+    accessibility_command,
+    export_template_command,
+):
     cli.add_command(_command)
 
 
