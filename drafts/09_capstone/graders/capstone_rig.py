@@ -1,0 +1,146 @@
+"""The capstone's scenario code: what runs in the learner's sandbox beside their service.
+
+Two things can only be seen from inside: the waits between attempts (the setup cell's
+`SLEEP`, swapped here for a recorder so nothing sleeps) and the log records the service
+emits. Everything else is observed by the judge itself: it calls the service over HTTP
+on a Unix socket, runs the gateway, and reads the SQLite file with its own connection.
+`serve` builds the learner's app, with the gateway's socket as its client transport, and
+serves it with uvicorn on a socket in the shared folder, once per sandbox.
+
+`RIG_SOURCE` is sent with `learner.define`; `rig(learner)` returns its handle and the
+learner's module. It holds no expected value.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from zendo.judge import Handle, Learner
+
+RIG_SOURCE = r'''
+import logging
+import threading
+import time
+
+import httpx
+
+GATEWAY_URL = "http://gateway"
+WAIT_LIMIT = 20
+# LogRecord's own attributes: whatever else a record carries came from `extra=`.
+STANDARD = set(vars(logging.LogRecord("n", 0, "p", 0, "m", None, None))) | {"message", "asctime"}
+
+
+class GraderStop(BaseException):
+    """Ends an answer that keeps waiting past any sane number of attempts."""
+
+
+class Recorder:
+    """Stands in for SLEEP: notes the seconds of each wait and returns at once."""
+
+    def __init__(self):
+        self.waits = []
+
+    async def sleep(self, seconds, *args, **kwargs):
+        try:
+            self.waits.append(float(seconds))
+        except (TypeError, ValueError):
+            self.waits.append(-1.0)
+        if len(self.waits) > WAIT_LIMIT:
+            raise GraderStop
+
+
+def plain(value):
+    """A log field as data the judge can read: plain scalars as they are, the rest as text."""
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    try:
+        return repr(value)[:500]
+    except Exception:
+        return "<repr failed>"
+
+
+class Keeper(logging.Handler):
+    """Keeps every record: level, logger, message, template, arguments and extra fields."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.seen = []
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = "<the message could not be formatted>"
+        extras = {str(k): plain(v) for k, v in vars(record).items() if k not in STANDARD}
+        self.seen.append({
+            "level": int(record.levelno),
+            "logger": str(record.name),
+            "message": str(message)[:2000],
+            "template": plain(record.msg),
+            "args": plain(record.args),
+            "extras": extras,
+        })
+
+
+RECORDER = Recorder()
+KEEPER = Keeper()
+SERVED = {}
+
+
+def failure(error):
+    return {"started": False, "raised": type(error).__name__, "message": str(error)[:300]}
+
+
+def serve(module, gateway_socket, app_socket, database, timeout):
+    """Build the learner's app on the gateway's socket and serve it on app_socket."""
+    import uvicorn
+
+    module.SLEEP = RECORDER.sleep
+    module.GATEWAY_TIMEOUT = httpx.Timeout(timeout)
+    root = logging.getLogger()
+    root.addHandler(KEEPER)
+    root.setLevel(logging.INFO)
+    try:
+        app = module.build_app(GATEWAY_URL, database, httpx.AsyncHTTPTransport(uds=gateway_socket))
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        return failure(error)
+    config = uvicorn.Config(app, uds=app_socket, log_level="critical", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="learner-app", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            return {"started": False, "raised": "", "message": "the app did not start"}
+        time.sleep(0.005)
+    SERVED["server"] = server
+    return {"started": True}
+
+
+def set_timeout(module, seconds):
+    module.GATEWAY_TIMEOUT = httpx.Timeout(seconds)
+
+
+def taken():
+    """The waits and log records since the last call, and forget them."""
+    waits, records = list(RECORDER.waits), list(KEEPER.seen)
+    RECORDER.waits.clear()
+    KEEPER.seen.clear()
+    return {"waits": waits, "records": records}
+'''
+
+# One rig per loaded learner module: a restarted sandbox loads a new module handle.
+_RIGS: weakref.WeakKeyDictionary[Handle, Handle] = weakref.WeakKeyDictionary()
+
+
+def rig(learner: Learner) -> tuple[Handle, Handle]:
+    """The scenarios' module in the sandbox, and the learner's module to hand them."""
+    module = learner.module
+    if module is None:  # the fixture starts the sandbox; this keeps mypy and readers honest
+        raise RuntimeError("The learner's module is not loaded.")
+    helper = _RIGS.get(module)
+    if helper is None:
+        helper = _RIGS[module] = learner.define("zendo_capstone_rig", RIG_SOURCE)
+    return helper, module
