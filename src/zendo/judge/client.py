@@ -238,22 +238,25 @@ class Learner:
     used_seconds: float = 0.0
     import_printed: str = ""  # what the cell printed while it was loaded
     module: Handle | None = None
+    preload: tuple[str, ...] = ()  # the set-up cell's imports, done before the cell loads
+    preloaded: tuple[str, ...] = ()  # those a spare sandbox imported ahead
+    greeted: bool = False  # the sandbox answered `hello` (a spare did it ahead)
     _limit: float | None = None
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _gone: SandboxGone | None = None
 
     def start(self) -> None:
-        """Start the sandbox and load the learner's module, or raise SubmissionBroken."""
+        """Start the sandbox (unless it is a spare, started ahead) and load the learner's
+        module, or raise SubmissionBroken."""
         if self._gone is not None:
             raise self._gone
-        began = time.monotonic()
-        try:
-            self.sandbox.start()
-        finally:
-            self.used_seconds += time.monotonic() - began
-        hello = self.request({"op": "hello"}, "hello").value
-        if not isinstance(hello, dict) or hello.get("version") != PROTOCOL_VERSION:
-            self._fail(SandboxDied("The sandbox speaks another protocol version."))
+        if self.sandbox.process is None:
+            began = time.monotonic()
+            try:
+                self.sandbox.start()
+            finally:
+                self.used_seconds += time.monotonic() - began
+        self.greet()
         loaded = self.request(
             {"op": "load", "module": self.sandbox.module, "path": self.sandbox.submission_path},
             "your cell",
@@ -269,6 +272,22 @@ class Learner:
         module.origin = ""
         self.module = module
         self.import_printed = loaded.printed
+
+    def greet(self) -> None:
+        """Check the observer's protocol version, then import the set-up cell's modules.
+
+        Only module names travel, never learner code; what those imports print is dropped.
+        A spare sandbox is greeted ahead, so here it only imports what it lacks.
+        """
+        if not self.greeted:
+            hello = self.request({"op": "hello"}, "hello").value
+            if not isinstance(hello, dict) or hello.get("version") != PROTOCOL_VERSION:
+                self._fail(SandboxDied("The sandbox speaks another protocol version."))
+            self.greeted = True
+        missing = [name for name in self.preload if name not in self.preloaded]
+        if missing:
+            self.request({"op": "preload", "modules": missing}, "the set-up imports").value  # noqa: B018
+            self.preloaded += tuple(missing)
 
     def call(self, name: str, *args: object, **kwargs: object) -> Observation:
         """Call the top-level function (or class) `name` of the learner's cell."""
@@ -503,6 +522,8 @@ class Learner:
         self.sandbox.close()
         self.sandbox = self.sandbox.fresh()
         self.module = None
+        self.greeted = False
+        self.preloaded = ()
 
     def _module(self) -> Handle:
         if self.module is None:

@@ -17,6 +17,7 @@ import pytest
 
 from zendo.judge.client import Learner, LearnerFailure
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
+from zendo.judge.spare import POOL, SpareShape, setup_imports
 from zendo.judge.toolkit import Submitted
 from zendo.judge.tools import ToolTimeout
 
@@ -73,25 +74,52 @@ class JudgePlugin:
             kept.append(item)
         items[:] = kept
 
+    def pytest_runtestloop(self, session: pytest.Session) -> None:
+        """Before the first test, start every sandbox this run needs, side by side.
+
+        They boot while the first tests set up; the warm judge's job child may already
+        hold spares that fit. (A process that replaces pytest's test loop with its own,
+        tryfirst, skips this and manages its spares itself.)
+        """
+        needed = {
+            marker.args[0]
+            for item in session.items
+            if (marker := item.get_closest_marker("exercise")) is not None
+            and "learner" in getattr(item, "fixturenames", ())
+        }
+        shapes = [self._shape(self.exercises[exercise_id]) for exercise_id in sorted(needed)]
+        POOL.wanted = shapes  # the warm judge starts the next job's spares like these
+        POOL.top_up(shapes)
+
     @pytest.fixture
     def learner(self, request: pytest.FixtureRequest) -> Learner:
         """The learner's code for this test's exercise, loaded in its sandbox."""
         job = self._job(request)
         found = self.learners.get(job.exercise_id)
         if found is None:
-            sandbox = Sandbox(
-                module=job.module,
-                source=job.source,
-                limits=self.limits,
-                isolation=self.isolation,
-                stdio=self.stdio,
-            )
+            shape = self._shape(job)
+            spare = POOL.take(shape)
+            if spare is not None:  # started ahead: it gets this submission's source now
+                spare.sandbox.deliver(job.module, job.source)
+                sandbox = spare.sandbox
+            else:
+                sandbox = Sandbox(
+                    module=job.module,
+                    source=job.source,
+                    limits=self.limits,
+                    isolation=self.isolation,
+                    stdio=self.stdio,
+                )
+            greeted = spare is not None and spare.greeted
             found = Learner(
                 sandbox=sandbox,
                 budget_seconds=job.timeout_seconds,
                 exercise_id=job.exercise_id,
                 cell_start_line=job.cell_start_line,
                 defined_elsewhere=job.defined_elsewhere,
+                preload=shape.preload,
+                preloaded=spare.shape.preload if spare is not None and greeted else (),
+                greeted=greeted,
             )
             self.learners[job.exercise_id] = found
         if found.module is None:
@@ -107,6 +135,10 @@ class JudgePlugin:
         """The graded source as text, for tools and cell-line messages (never run here)."""
         job = self._job(request)
         return Submitted(job.exercise_id, job.module, job.source, job.cell_start_line)
+
+    def _shape(self, job: ExerciseJob) -> SpareShape:
+        preload = setup_imports(job.source, job.cell_start_line)
+        return SpareShape(self.limits, self.isolation, preload, self.stdio)
 
     def _job(self, request: pytest.FixtureRequest) -> ExerciseJob:
         marker = request.node.get_closest_marker("exercise")
@@ -153,6 +185,7 @@ class JudgePlugin:
     def close(self) -> None:
         for found in self.learners.values():
             found.close()
+        POOL.close()  # spares this run started, or was given, and did not use
 
 
 TOOL_STARVED = (

@@ -207,6 +207,21 @@ class Sandbox:
             return f"{SANDBOX_SUBMISSION}/{self.module}.py"
         return str(self._folder / "submission" / f"{self.module}.py")
 
+    def deliver(self, module: str, source: str) -> None:
+        """Give a sandbox started ahead (a spare, see `judge.spare`) the submission to load.
+
+        The submission folder is a live read-only bind: the file written here, on the
+        judge's side, appears inside at once, and the next `load` request imports it. The
+        spare's empty stand-in file goes, so the folder holds this submission alone.
+        """
+        if self._folder is None or self.process is None:
+            raise SandboxDied("A submission can only be delivered to a started sandbox.")
+        folder = self._folder / "submission"
+        for old in folder.iterdir():
+            old.unlink()
+        (folder / f"{module}.py").write_text(source, encoding="utf-8")
+        self.module, self.source = module, source
+
     def start(self) -> None:
         """Write the source to a private folder and start the observer on it."""
         self._folder = Path(tempfile.mkdtemp(prefix="zendo-sandbox-"))
@@ -537,7 +552,7 @@ def _make_cgroup(max_processes: int) -> Path | None:
 def _release_cgroup(folder: Path) -> None:
     import signal
 
-    for _ in range(100):
+    for _ in range(1000):
         try:
             pids = [int(pid) for pid in (folder / "cgroup.procs").read_text().split()]
         except OSError:
@@ -547,7 +562,7 @@ def _release_cgroup(folder: Path) -> None:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-        time.sleep(0.01)
+        time.sleep(0.001)  # killed processes leave the cgroup within a millisecond or so
     with contextlib.suppress(OSError):
         folder.rmdir()
 

@@ -32,7 +32,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:  # the client side (the notebook's kernel) never imports the sandbox code
+    from zendo.judge.spare import SpareShape
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +83,11 @@ class WarmJudge:
             return None
         code = ended.get("exit")
         return code if isinstance(code, int) else 1
+
+    @property
+    def pid(self) -> int | None:
+        """The warm judge process's pid, once started."""
+        return self._process.pid if self._process is not None else None
 
     def close(self) -> None:
         """Stop the warm judge (and any job still running)."""
@@ -147,34 +155,123 @@ def _read_line(stream: IO[bytes], timeout: float) -> dict[str, object] | None:
     return answer if isinstance(answer, dict) else None
 
 
+class _Standby:
+    """The next job's child, forked ahead: it starts that job's spare sandboxes, then waits.
+
+    The parent never runs learner code and holds no sandbox; the child owns its spares
+    (they die with it: `--die-with-parent`). Until its job comes it stays in the warm
+    judge's process group, so stopping the judge (SIGKILL to that group) takes it and its
+    spares along; on the job, the parent moves it into a group of its own, before the
+    client learns its pid and may kill that group on a timeout. A parent that goes away
+    otherwise closes the job pipe, and the child then kills its spares and exits.
+    """
+
+    def __init__(self, shapes: list[SpareShape]) -> None:
+        job_read, self._job_write = os.pipe()
+        self._report_read, report_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: spares, one job, then gone
+            code = 1
+            try:
+                os.close(self._job_write)
+                os.close(self._report_read)
+                code = _standby_child(job_read, report_write, shapes)
+            finally:
+                os._exit(code)  # also after an exception: the parent reports exit 1
+        os.close(job_read)
+        os.close(report_write)
+
+    def give(self, job: Path) -> None:
+        """Hand the job over and give the child its own process group."""
+        with contextlib.suppress(OSError):  # a child that died already: wait() tells
+            os.setpgid(self.pid, self.pid)
+            os.write(self._job_write, str(job).encode() + b"\n")
+        os.close(self._job_write)
+
+    def wait(self) -> tuple[int, list[SpareShape]]:
+        """The child's exit code, and the sandboxes its job used (for the next spares)."""
+        from zendo.judge.spare import shapes_from_json
+
+        _, status = os.waitpid(self.pid, 0)
+        report = _read_all(self._report_read)
+        return os.waitstatus_to_exitcode(status), shapes_from_json(report)
+
+    def cancel(self) -> None:
+        """End an idle child (its spares die with it)."""
+        with contextlib.suppress(OSError):
+            os.close(self._job_write)  # it reads end-of-file, kills its spares and exits
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self._report_read)
+
+
+def _standby_child(job_read: int, report_write: int, shapes: list[SpareShape]) -> int:
+    """Start the spares, wait for the job, run it with them; report what it used."""
+    from zendo.judge.runner import run_job
+    from zendo.judge.spare import POOL, shapes_to_json
+
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # never the warm judge's own pipes to the client
+        os.dup2(devnull, fd)
+    try:
+        POOL.launch(shapes)
+        POOL.greet(until=lambda: bool(select.select([job_read], [], [], 0)[0]))
+    except Exception as error:  # a spare's trouble never stops the job
+        POOL.close()
+        logger.warning("Spares did not start", extra={"why": type(error).__name__})
+    line = _read_all(job_read)
+    if not line.strip():  # the judge went away, or cancelled us: no job
+        POOL.close()
+        return 0
+    job = Path(line.decode().strip())
+    log = os.open(job.parent / "judge.log", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    try:
+        return run_job(job)
+    finally:
+        POOL.close()
+        os.write(report_write, shapes_to_json(POOL.wanted))
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    with contextlib.suppress(OSError):
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
 def serve() -> None:
-    """The warm judge's main loop: import once, then fork a child per job line."""
-    from zendo.judge.runner import prepare_judge, run_job
+    """The warm judge's main loop: import once, then fork a child per job line.
+
+    Each child is forked ahead of its job, as soon as the previous job ended, and starts
+    spare sandboxes shaped like the ones the previous job used: the next check of the
+    same lesson finds its sandbox running, observer and set-up imports loaded.
+    """
+    from zendo.judge.runner import prepare_judge
 
     prepare_judge()
     out = sys.stdout.buffer
+    standby: _Standby | None = _Standby([])
     out.write(b'{"ready": true}\n')
     out.flush()
-    for line in sys.stdin.buffer:
-        job = Path(str(json.loads(line)["job"]))
-        pid = os.fork()
-        if pid == 0:  # the child: one job, then gone
-            code = 1
-            try:
-                os.setsid()
-                os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-                log = os.open(job.parent / "judge.log", os.O_WRONLY | os.O_CREAT, 0o600)
-                os.dup2(log, 1)
-                os.dup2(log, 2)
-                code = run_job(job)
-            finally:
-                os._exit(code)  # also after an exception: the parent reports exit 1
-        out.write(json.dumps({"pid": pid}).encode() + b"\n")
-        out.flush()
-        _, status = os.waitpid(pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-        out.write(json.dumps({"exit": code}).encode() + b"\n")
-        out.flush()
+    try:
+        for line in sys.stdin.buffer:
+            job = Path(str(json.loads(line)["job"]))
+            current, standby = standby or _Standby([]), None
+            current.give(job)
+            out.write(json.dumps({"pid": current.pid}).encode() + b"\n")
+            out.flush()
+            code, used = current.wait()
+            out.write(json.dumps({"exit": code}).encode() + b"\n")
+            out.flush()
+            standby = _Standby(used)  # after the answer: the client need not wait for it
+    finally:
+        if standby is not None:
+            standby.cancel()
 
 
 if __name__ == "__main__":

@@ -14,4 +14,4 @@ docs/grading-protocol.md for the wire format.
 
 from __future__ import annotations
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: the `preload` request

@@ -19,6 +19,7 @@ import io
 import json
 import operator
 import os
+import re
 import signal
 import sys
 import traceback
@@ -32,6 +33,8 @@ from .wire import Handles, WireError, class_names, decode, encode, handle_of
 MAX_REQUEST_BYTES = 8_000_000
 MAX_CAPTURED = 20_000  # characters of prints sent back with one answer
 MAX_MESSAGE = 2_000  # characters of an exception's message
+MAX_PRELOAD = 64  # module names one preload request may name
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}(\.[A-Za-z_][A-Za-z0-9_]{0,99}){0,9}")
 
 # The operators a judge may apply to learner objects; each one is what Python runs for
 # the expression, reflected operands and NotImplemented included.
@@ -126,6 +129,8 @@ class Observer:
             return self._load(str(request.get("module")), str(request.get("path")))
         if op == "import":
             return _standard_module(request.get("module"))
+        if op == "preload":
+            return _preload(request.get("modules"))
         if op == "define":
             return self._define(str(request.get("module")), str(request.get("source")))
         if op == "release":
@@ -191,6 +196,30 @@ def _standard_module(name: object) -> ModuleType:
     if type(name) is not str or name.split(".")[0] not in sys.stdlib_module_names:
         raise WireError(f"Only standard-library modules can be imported, not {name!r}.")
     return importlib.import_module(name)
+
+
+def _preload(names: object) -> list[str]:
+    """Import modules a submission's set-up cell imports, before its code is loaded.
+
+    Only module names travel (the judge parsed them from the set-up cell's import
+    statements); no learner code runs here. A module that fails to import is skipped:
+    the learner's own `import` line meets the same error when the cell loads. What the
+    imports print is dropped. Answers the names that are now imported.
+    """
+    import importlib
+
+    if type(names) is not list or len(names) > MAX_PRELOAD:
+        raise WireError(f"'modules' must be a list of at most {MAX_PRELOAD} module names.")
+    loaded = []
+    for name in names:
+        if type(name) is not str or not _MODULE_NAME.fullmatch(name):
+            raise WireError(f"{name!r} is not a module name.")
+        try:
+            importlib.import_module(name)
+        except BaseException:  # noqa: S112 - the learner's own import reports it
+            continue
+        loaded.append(name)
+    return loaded
 
 
 def describe_exception(error: BaseException, learner_files: set[str]) -> dict[str, Any]:

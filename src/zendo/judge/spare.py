@@ -1,0 +1,216 @@
+"""Sandboxes started before the submission they will hold is known: spares, and their pool.
+
+Starting a sandbox (bubblewrap, then Python, then the observer) and importing what a
+lesson's set-up cell imports (pydantic, PyYAML, ...) is most of a small check's time. A
+spare does that ahead: it is an ordinary sandbox, started with an empty stand-in file,
+greeted, and told to import the modules the set-up cell names (parsed here, on the
+trusted side, from the cell's import statements: no learner code runs ahead of time).
+When the submission arrives, the judge writes its source into the spare's live
+read-only submission folder (`Sandbox.deliver`) and the observer loads it.
+
+Rules that keep spares safe:
+- a spare is used for one exercise of one submission, like any sandbox, and is never
+  handed out again; nothing but the observer and the named library modules ran in it;
+- a spare's set-up imports are a subset of the submission's own set-up imports, which the
+  submission runs first anyway, so a spare and a sandbox started on demand load the
+  learner's code in the same state (`setup_imports` is used on every path);
+- spares belong to the process that started them (`--die-with-parent`) and
+  `SparePool.close` kills those left over.
+
+Usage (the judge process; the warm judge fills the pool of the job child it forks ahead):
+    POOL.launch([SpareShape(limits, isolation, ("pydantic",))])   # start, don't wait
+    POOL.greet()                                                    # wait until ready
+    spare = POOL.take(shape)                                        # a Spare or None
+    POOL.close()                                                    # kill the rest
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from zendo.judge.client import Learner
+from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
+
+logger = logging.getLogger(__name__)
+
+SPARE_MODULE = "zendo_spare"  # the empty stand-in a spare starts on
+GREETING_SECONDS = 30.0  # a spare's start, greeting and imports, on a busy machine
+MAX_PRELOAD = 64  # as the observer's own cap
+
+
+@dataclass(frozen=True)
+class SpareShape:
+    """What a sandbox must be to hold a submission: its limits, isolation and set-up imports."""
+
+    limits: SandboxLimits
+    isolation: Isolation
+    preload: tuple[str, ...] = ()
+    stdio: bool = False  # the protocol over stdin and stdout (Windows; forced in tests)
+
+
+@dataclass
+class Spare:
+    """A started sandbox waiting for its submission."""
+
+    shape: SpareShape
+    sandbox: Sandbox
+    greeted: bool = False  # it answered `hello` and imported `shape.preload`
+    owner: int = field(default_factory=os.getpid)  # the process that started it
+
+    def alive(self) -> bool:
+        return self.sandbox.process is not None and self.sandbox.process.poll() is None
+
+
+def shapes_to_json(shapes: Iterable[SpareShape]) -> bytes:
+    """Shapes as JSON, to pass from a warm judge's job child to its parent."""
+    return json.dumps([dataclasses.asdict(shape) for shape in shapes]).encode()
+
+
+def shapes_from_json(data: bytes) -> list[SpareShape]:
+    """The shapes `shapes_to_json` wrote; nothing for anything malformed."""
+    try:
+        return [
+            SpareShape(
+                SandboxLimits(**item["limits"]),
+                Isolation(item["isolation"]),
+                tuple(str(name) for name in item["preload"]),
+                bool(item["stdio"]),
+            )
+            for item in json.loads(data)
+        ]
+    except (ValueError, TypeError, KeyError):
+        return []
+
+
+def setup_imports(source: str, cell_start_line: int) -> tuple[str, ...]:
+    """The modules the set-up cells import at top level (the lines before the exercise cell).
+
+    `import a.b` gives `a.b`; `from a.b import c` gives `a.b` (never `a.b.c`, which may
+    be a name rather than a module); relative imports and `__future__` are skipped. A
+    set-up part that does not parse alone gives nothing: the learner's own import lines
+    then do all the work, as they always may.
+    """
+    setup = "".join(source.splitlines(keepends=True)[: max(cell_start_line - 1, 0)])
+    try:
+        tree = ast.parse(setup)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    unique = [name for name in dict.fromkeys(names) if name != "__future__"]
+    return tuple(unique[:MAX_PRELOAD])
+
+
+class SparePool:
+    """The spares of one judge process, each handed out at most once."""
+
+    def __init__(self) -> None:
+        self._spares: list[Spare] = []
+        self.wanted: list[SpareShape] = []  # the shapes this process's run asked for
+
+    def __len__(self) -> int:
+        return len(self._spares)
+
+    def _forget_inherited(self) -> None:
+        """Drop (without killing: they are the parent's) spares a fork inherited."""
+        self._spares = [spare for spare in self._spares if spare.owner == os.getpid()]
+
+    def top_up(self, shapes: Iterable[SpareShape]) -> None:
+        """Launch a spare for each of `shapes` that no waiting spare stands for yet."""
+        self._forget_inherited()
+        waiting = [spare.shape for spare in self._spares]
+        missing = []
+        for shape in shapes:
+            if shape in waiting:
+                waiting.remove(shape)
+            else:
+                missing.append(shape)
+        self.launch(missing)
+
+    def launch(self, shapes: Iterable[SpareShape]) -> None:
+        """Start one sandbox per shape without waiting for it (they boot side by side)."""
+        for shape in shapes:
+            sandbox = Sandbox(
+                module=SPARE_MODULE,
+                source="",
+                limits=shape.limits,
+                isolation=shape.isolation,
+                stdio=shape.stdio,
+            )
+            try:
+                sandbox.start()
+            except (OSError, SandboxGone) as error:
+                sandbox.close()
+                logger.warning("A spare sandbox did not start", extra={"why": type(error).__name__})
+                continue
+            self._spares.append(Spare(shape, sandbox))
+
+    def greet(self, until: Callable[[], bool] = lambda: False) -> None:
+        """Wait for each spare launched to answer and import its shape's modules.
+
+        Stops early once `until()` says so (a job has arrived: the spares not greeted yet
+        boot on beside it, and the learner greets them). A spare that fails is dropped
+        (the check then starts its sandbox on demand, as without spares): a spare's
+        trouble is never a learner's verdict.
+        """
+        for spare in list(self._spares):
+            if spare.greeted:
+                continue
+            if until():
+                return
+            greeter = Learner(
+                sandbox=spare.sandbox, budget_seconds=GREETING_SECONDS, preload=spare.shape.preload
+            )
+            try:
+                greeter.greet()
+            except (SandboxGone, AssertionError) as error:
+                self._spares.remove(spare)
+                spare.sandbox.close()
+                logger.warning("A spare sandbox failed its greeting", extra={"why": str(error)})
+                continue
+            spare.greeted = True
+
+    def take(self, shape: SpareShape) -> Spare | None:
+        """A live spare that fits `shape` (same limits and isolation, set-up imports a subset).
+
+        Only a spare this process started is handed out: a forked child inherits its
+        parent's pool, and a sandbox must never serve two processes (two submissions).
+        """
+        self._forget_inherited()
+        for spare in list(self._spares):
+            if not spare.alive():
+                self._spares.remove(spare)
+                spare.sandbox.close()
+                continue
+            fits = (
+                spare.shape.limits == shape.limits
+                and spare.shape.isolation is shape.isolation
+                and spare.shape.stdio == shape.stdio
+                and set(spare.shape.preload) <= set(shape.preload)
+            )
+            if fits:
+                self._spares.remove(spare)
+                return spare
+        return None
+
+    def close(self) -> None:
+        """Kill every spare of this process not handed out, and delete its folder."""
+        self._forget_inherited()
+        spares, self._spares = self._spares, []
+        for spare in spares:
+            with contextlib.suppress(OSError):
+                spare.sandbox.close()
+
+
+POOL = SparePool()  # this process's spares: the warm judge's job child and the runner use it
