@@ -31,6 +31,7 @@ from zendo._notebook import Cell, cells_of, parse_notebook_json, read_notebook_b
 from zendo._results import Report, Status, SubmissionResult
 from zendo._safe_text import encodable
 from zendo._sandbox import Launcher
+from zendo.judge.batch import BatchJudge
 
 logger = logging.getLogger(__name__)
 
@@ -415,7 +416,7 @@ def grade_batch(
 
     def grade_one(submission: Submission) -> SubmissionResult:
         if not hasattr(local, "server"):
-            local.server = ForkServer()
+            local.server = _worker_server()
             with lock:
                 servers.append(local.server)
         server: ForkServer = local.server
@@ -471,6 +472,19 @@ def grade_batch(
         extra={"submissions": total, "regraded": len(pending), "jobs": jobs},
     )
     return [results[key] for key in sorted(results)]
+
+
+def _worker_server() -> ForkServer:
+    """A worker's launcher: the warm v1 server, and a batch judge for v2 lessons.
+
+    The batch judge collects each lesson's graders once for the whole batch and forks a
+    fresh judge per submission (`zendo.judge.batch`); where there is no warm judge
+    (no fork), v2 lessons are judged cold, as everywhere else.
+    """
+    server = ForkServer()
+    if server.judge is not None:
+        server.judge = BatchJudge()
+    return server
 
 
 def _close_all(servers: list[ForkServer]) -> None:

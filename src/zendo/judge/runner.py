@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +33,9 @@ from zendo._limits import Limits
 from zendo._results import ChildOutcome
 from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation, stdio_needed
 from zendo.judge.warm import WarmJudge, WarmJudgeError
+
+if TYPE_CHECKING:
+    from zendo.judge.plugin import JudgePlugin
 
 logger = logging.getLogger(__name__)
 
@@ -277,9 +281,21 @@ def run_job(job_path: Path) -> int:
     _configure_hypothesis()
     import pytest
 
+    plugin = judge_plugin(job)
+    problems = _Problems()
+    try:
+        code = int(pytest.main(pytest_arguments(job, job_path.parent), plugins=[plugin, problems]))
+    finally:
+        plugin.close()
+    write_results(job, plugin, code, problems.found)
+    return 0
+
+
+def judge_plugin(job: JudgeJob) -> JudgePlugin:
+    """The pytest plugin that grades `job`'s exercises (each in its own sandbox)."""
     from zendo.judge.plugin import ExerciseJob, JudgePlugin
 
-    plugin = JudgePlugin(
+    return JudgePlugin(
         exercises={
             spec.exercise_id: ExerciseJob(
                 spec.exercise_id,
@@ -301,28 +317,30 @@ def run_job(job_path: Path) -> int:
         hidden_files=frozenset(job.hidden_files),
         stdio=job.stdio,
     )
-    problems = _Problems()
-    folder = job_path.parent
+
+
+def pytest_arguments(job: JudgeJob, folder: Path) -> list[str]:
+    """pytest's command line for `job`'s graders, with an empty ini file in `folder`."""
     ini = folder / "pytest.ini"
     ini.write_text("[pytest]\n", encoding="utf-8")
     # Graders judge with expect() and fail(), never bare assert: no assertion rewriting.
     args = [*job.grader_files, "-c", str(ini), "--rootdir", str(folder), "--assert=plain"]
     for unused in QUIET_PLUGINS:
         args += ["-p", f"no:{unused}"]
-    try:
-        code = int(pytest.main(args, plugins=[plugin, problems]))
-    finally:
-        plugin.close()
+    return args
+
+
+def write_results(job: JudgeJob, plugin: JudgePlugin, code: int, problems: list[str]) -> None:
+    """Write what the graders found to the job's results file, for `_collect`."""
     if code not in (0, 1, 5):
-        problems.found.append(f"pytest stopped with exit code {code} before grading finished.")
+        problems.append(f"pytest stopped with exit code {code} before grading finished.")
     results = {
         "outcomes": plugin.outcomes,
         "collected": plugin.collected,
         "exit_code": code,
-        "problems": problems.found,
+        "problems": problems,
     }
     Path(job.results_path).write_text(json.dumps(results), encoding="utf-8")
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,164 @@
+"""The batch judge: a warm judge that collects a lesson's graders once per batch.
+
+`zendo grade` judges many submissions of a lesson with the same graders. The warm judge
+(`judge.warm`) forks a child per submission that still configures pytest, imports and
+collects the graders (about 60 ms of a 250 ms anchor submission, 2 loaded cores). A
+batch judge is a trusted process per worker and set of grader modules that runs pytest
+up to the end of collection once, and then, in place of pytest's test loop, forks one
+child per submission that runs the collected tests on that submission's exercises and
+writes its results file as `runner.run_job` would (same plugin, same outcomes).
+
+What keeps this as safe as a warm judge (issue 9):
+- the batch judge itself runs no test, starts no sandbox and never runs learner code:
+  its graders are imported (collection) but none of their tests has run, so every
+  child starts from the same unused graders and nothing of one submission's tests
+  (module state, hypothesis, fixtures) reaches another's;
+- each submission gets a fresh child, and each of its exercises its own fresh sandbox;
+  spare sandboxes (`judge.spare`) are started by the child that uses them, never
+  handed to another;
+- the next submission's child is forked ahead when a job is handed over, and boots its
+  spare sandboxes on the second core while the current submission is graded.
+
+This module is the engine's side, `BatchJudge`: a `WarmJudge` with the same `run` and
+`close`, keeping one batch judge process (`judge.batch_server`) per set of grader
+modules (at most MAX_SERVERS, the least recently used one stopped first). It imports
+nothing heavy: the engine never loads pytest. The protocol on the process's stdin and
+stdout is the warm judge's: `{"job": PATH}` in; `{"pid": N}` once a child has the job,
+`{"exit": CODE}` when it has ended.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import IO
+
+from zendo.judge.warm import START_SECONDS, WarmJudge, WarmJudgeError, _read_line
+
+logger = logging.getLogger(__name__)
+
+MAX_SERVERS = 3  # batch judges one worker keeps (one per lesson), about 100 MB each
+GraderSet = tuple[tuple[str, ...], tuple[str, ...]]  # grader files, hidden ones among them
+
+
+class BatchJudge(WarmJudge):
+    """The engine's side: runs each job in a batch judge of the job's grader modules."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._servers: OrderedDict[GraderSet, _Server] = OrderedDict()
+
+    def run(self, job_path: Path, *, hard_limit: float) -> int | None:
+        """Run one job in a fresh child of its graders' batch judge; None when it overran."""
+        graders = _grader_set(job_path)
+        server = self._servers.pop(graders, None) or _Server()
+        self._servers[graders] = server  # the most recently used last
+        while len(self._servers) > MAX_SERVERS:
+            _, oldest = self._servers.popitem(last=False)
+            oldest.close()
+        return server.run(job_path, hard_limit=hard_limit)
+
+    def close(self) -> None:
+        """Stop every batch judge (and any job still running)."""
+        servers, self._servers = list(self._servers.values()), OrderedDict()
+        for server in servers:
+            server.close()
+        super().close()
+
+
+def _grader_set(job_path: Path) -> GraderSet:
+    try:
+        job = json.loads(job_path.read_text(encoding="utf-8"))
+        return (tuple(job["grader_files"]), tuple(job.get("hidden_files", [])))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise WarmJudgeError(f"The job file {job_path} cannot be read: {error}.") from None
+
+
+class _Server:
+    """The client of one batch judge process, started on first use."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def run(self, job_path: Path, *, hard_limit: float) -> int | None:
+        process = self._started()
+        stdin, stdout = _pipes(process)
+        try:
+            stdin.write(json.dumps({"job": str(job_path)}).encode() + b"\n")
+            stdin.flush()
+            # The first job waits for the graders' collection too.
+            started = _read_line(stdout, START_SECONDS)
+        except OSError as error:
+            self.close()
+            raise WarmJudgeError(f"The batch judge stopped answering: {error}.") from None
+        child = started.get("pid") if started is not None else None
+        if not isinstance(child, int):
+            self.close()
+            raise WarmJudgeError("The batch judge did not start the job.")
+        ended = _read_line(stdout, hard_limit)
+        if ended is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child, signal.SIGKILL)
+            if _read_line(stdout, 10.0) is None:  # the server still answers: stay in step
+                self.close()
+            return None
+        code = ended.get("exit")
+        return code if isinstance(code, int) else 1
+
+    def close(self) -> None:
+        if self._process is None:
+            return
+        process, self._process = self._process, None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._process is not None and self._process.poll() is None:
+            return self._process
+        self.close()
+        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        began = time.monotonic()
+        # A private working folder, as the warm judge's: nothing lands beside the learner's.
+        self._folder = tempfile.TemporaryDirectory(prefix="zendo-batch-judge-")
+        env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(self._folder.name) / ".hypothesis")
+        self._process = subprocess.Popen(
+            [sys.executable, "-P", "-m", "zendo.judge.batch_server"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=self._folder.name,
+            start_new_session=True,
+        )
+        ready = _read_line(_pipes(self._process)[1], START_SECONDS)
+        if ready != {"ready": True}:
+            self.close()
+            raise WarmJudgeError("The batch judge did not start.")
+        logger.info(
+            "Started a batch judge", extra={"startup_seconds": round(time.monotonic() - began, 3)}
+        )
+        return self._process
+
+
+def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
+    if process.stdin is None or process.stdout is None:
+        raise WarmJudgeError("The batch judge has no pipes.")
+    return process.stdin, process.stdout

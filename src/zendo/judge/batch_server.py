@@ -1,0 +1,345 @@
+"""The batch judge process: collect a lesson's graders once, then fork a child per submission.
+
+Started by `judge.batch.BatchJudge` as `python -P -m zendo.judge.batch_server`, one per
+worker and set of grader modules. It imports and configures what every judge does
+(pytest, hypothesis with the fixed settings, the judge plugin), answers `{"ready":
+true}`, reads the first job, and runs pytest on that job's grader modules. After
+collection, in place of pytest's test loop, it serves jobs: for each `{"job": PATH}`
+line it hands the job to a child forked ahead and answers `{"pid": N}`, then `{"exit":
+CODE}` when the child has ended. The child runs the collected tests of that job's
+exercises with the judge plugin, exactly as `runner.run_job` does, and writes the same
+results file.
+
+The batch judge itself never runs a test, never starts a sandbox and never runs
+learner code; its graders are imported but none of their tests has run, so each child
+starts from the same unused graders. The next child is forked when a job is handed
+over, and starts its spare sandboxes (`judge.spare`, shaped like the job just handed
+over) while that job is graded: the second core boots the next submission's sandboxes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import select
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from zendo.judge.plugin import JudgePlugin
+from zendo.judge.runner import (
+    JudgeJob,
+    _configure_hypothesis,
+    _Problems,
+    _warm_hypothesis,
+    judge_plugin,
+    pytest_arguments,
+    run_job,
+    write_results,
+)
+from zendo.judge.sandbox import SandboxLimits
+from zendo.judge.spare import POOL, SpareShape, setup_imports
+
+logger = logging.getLogger(__name__)
+
+
+class Channel:
+    """The engine's pipes, moved off stdin and stdout, so nothing printed can reach them.
+
+    pytest, a grader module printing at import, or a child's output then write to
+    /dev/null or a job's log, never into the protocol.
+    """
+
+    def __init__(self) -> None:
+        self.requests = os.fdopen(os.dup(0), "rb")
+        self.answers = os.dup(1)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1):
+            os.dup2(devnull, fd)
+        os.close(devnull)
+
+    def job(self) -> Path | None:
+        """The next job's path, or None when the engine closed the pipe."""
+        line = self.requests.readline()
+        if not line:
+            return None
+        return Path(str(json.loads(line)["job"]))
+
+    def answer(self, message: dict[str, object]) -> None:
+        data = json.dumps(message).encode() + b"\n"
+        while data:
+            data = data[os.write(self.answers, data) :]
+
+    def close_in_child(self) -> None:
+        """A child never talks to the engine: it drops both pipes."""
+        self.requests.close()
+        os.close(self.answers)
+
+
+class Serving:
+    """The batch judge's pytest plugin: keeps the collected tests, then serves jobs."""
+
+    def __init__(
+        self, channel: Channel, first: Path, job: JudgeJob, judge: JudgePlugin, problems: _Problems
+    ) -> None:
+        self.channel = channel
+        self.first: Path | None = first
+        self.graders = (job.grader_files, job.hidden_files)
+        self.judge = judge
+        self.problems = problems
+        self.items: list[pytest.Item] = []
+        self.served = False
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Keep every collected test, before the judge plugin keeps a job's exercises'."""
+        self.items = list(items)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> pytest.TestReport | None:
+        """A failed test's report without pytest's traceback text, which nobody reads here.
+
+        The judge plugin classifies a failure from the exception itself; pytest would
+        also format its traceback, source lines included: about 10 ms per failed test,
+        most of a weak submission's judging. Skips keep pytest's own report.
+        """
+        error = call.excinfo
+        if call.when == "collect" or error is None:
+            return None
+        if isinstance(error.value, pytest.skip.Exception | BaseExceptionGroup):
+            return None
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            dict.fromkeys(item.keywords, 1),
+            "failed",
+            f"{error.typename}: {error.value}"[:2000],
+            call.when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+            user_properties=item.user_properties,
+        )
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        """Serve jobs until the engine closes stdin; pytest's own loop never runs here."""
+        self.served = True
+        _import_what_graders_use(self.items)
+        standby: Child | None = None
+        try:
+            while (job := self._next_job()) is not None:
+                current = standby or Child(self, session, [])
+                standby = None
+                current.give(job)
+                self.channel.answer({"pid": current.pid})
+                # The next submission's child boots its spares while this one is graded.
+                standby = Child(self, session, _shapes(job, self.items))
+                self.channel.answer({"exit": current.wait()})
+        finally:
+            if standby is not None:
+                standby.cancel()
+        return True
+
+    def _next_job(self) -> Path | None:
+        if self.first is not None:
+            job, self.first = self.first, None
+            return job
+        return self.channel.job()
+
+
+class Child:
+    """One submission's judge, forked from the batch judge ahead of its job.
+
+    Until its job comes it starts its spare sandboxes and waits on a pipe, in the batch
+    judge's process group (stopping the batch judge takes it along); on the job, the
+    parent gives it a process group of its own before the engine learns its pid and may
+    kill that group on a timeout. A parent that goes away closes the pipe: the child
+    then kills its spares and exits.
+    """
+
+    def __init__(self, serving: Serving, session: pytest.Session, shapes: list[SpareShape]):
+        job_read, self._job_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                os.close(self._job_write)
+                code = _child(serving, session, job_read, shapes)
+            finally:
+                os._exit(code)  # also after an exception: the parent reports exit 1
+        os.close(job_read)
+
+    def give(self, job: Path) -> None:
+        with contextlib.suppress(OSError):  # a child that died already: wait() says so
+            os.setpgid(self.pid, self.pid)
+            os.write(self._job_write, str(job).encode() + b"\n")
+        os.close(self._job_write)
+
+    def wait(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    def cancel(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._job_write)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def _child(
+    serving: Serving, session: pytest.Session, job_read: int, shapes: list[SpareShape]
+) -> int:
+    """A forked child: start spares, wait for the job, run the collected tests on it."""
+    serving.channel.close_in_child()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    try:
+        POOL.launch(shapes)
+        POOL.greet(until=lambda: _readable(job_read))  # the job came: the rest boot beside it
+    except Exception as error:  # a spare's trouble never stops the job
+        POOL.close()
+        logger.warning("Spares did not start", extra={"why": type(error).__name__})
+    with os.fdopen(job_read, "rb") as pipe:
+        line = pipe.read().decode().strip()
+    if not line:  # cancelled, or the batch judge went away: no job
+        POOL.close()
+        return 0
+    path = Path(line)
+    log = os.open(path.parent / "judge.log", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    job = JudgeJob.model_validate_json(path.read_text(encoding="utf-8"))
+    problems = list(serving.problems.found)
+    if (job.grader_files, job.hidden_files) != serving.graders:
+        problems.append("The batch judge was given a job for other graders.")
+    judge = serving.judge
+    # The plugin registered at collection now holds this job (its fixtures stay bound to it).
+    vars(judge).update(vars(judge_plugin(job)))
+    items = list(serving.items)
+    judge.pytest_collection_modifyitems(session.config, items)  # this job's exercises only
+    session.items = items
+    session.testscollected = len(items)
+    judge.pytest_runtestloop(session)  # the judge plugin's own start: spares for what is missing
+    try:
+        for number, item in enumerate(items):
+            following = items[number + 1] if number + 1 < len(items) else None
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+    finally:
+        judge.close()
+        POOL.close()
+    code = 5 if not items else (1 if session.testsfailed else 0)
+    write_results(job, judge, code, problems)
+    return 0
+
+
+def _readable(fd: int) -> bool:
+    ready, _, _ = select.select([fd], [], [], 0)
+    return bool(ready)
+
+
+def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
+    """Spares for the next submission: one per sandboxed exercise of this job, same imports."""
+    try:
+        job = JudgeJob.model_validate_json(job_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    sandboxed = set()
+    for item in items:
+        marker = item.get_closest_marker("exercise")
+        if marker is not None and marker.args and "learner" in getattr(item, "fixturenames", ()):
+            sandboxed.add(marker.args[0])
+    limits = SandboxLimits(
+        memory_mb=job.memory_mb,
+        max_file_mb=job.max_file_mb,
+        max_processes=job.max_processes,
+        max_output_chars=job.max_output_chars,
+    )
+    return [
+        SpareShape(
+            limits, job.isolation, setup_imports(spec.source, spec.cell_start_line), job.stdio
+        )
+        for spec in job.exercises
+        if spec.exercise_id in sandboxed
+    ]
+
+
+def _import_what_graders_use(items: list[pytest.Item]) -> None:
+    """Import mypy in the batch judge only when its graders run it.
+
+    Each mypy run forks the judge (`judge.tools`); with mypy imported here, every fork
+    skips its 0.2 s import. Graders that never run mypy do not pay for it at all.
+    """
+    from zendo.judge.mypy_graded import run_mypy_graded
+    from zendo.judge.tools import run_mypy
+
+    runners = (run_mypy, run_mypy_graded)
+    folders = {Path(str(item.path)).parent for item in items}
+    for module in list(sys.modules.values()):
+        where = getattr(module, "__file__", None)
+        if not where or Path(where).parent not in folders:
+            continue
+        if any(value in runners for value in vars(module).values()):
+            with contextlib.suppress(ImportError):
+                import mypy.api
+                import mypy.main  # noqa: F401
+            return
+
+
+def _plain_job(channel: Channel, job: Path) -> None:
+    """One job the warm judge's way (its own pytest run) in a forked child."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            channel.close_in_child()
+            os.setsid()
+            log = os.open(job.parent / "judge.log", os.O_WRONLY | os.O_CREAT, 0o600)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            code = run_job(job)
+        finally:
+            os._exit(code)
+    channel.answer({"pid": pid})
+    _, status = os.waitpid(pid, 0)
+    channel.answer({"exit": os.waitstatus_to_exitcode(status)})
+
+
+def serve() -> None:
+    """Imports, the first job, collection, then one child per job until stdin closes."""
+    channel = Channel()
+    _configure_hypothesis()
+    _warm_hypothesis()
+    channel.answer({"ready": True})
+    first = channel.job()
+    if first is None:
+        return
+    job = JudgeJob.model_validate_json(first.read_text(encoding="utf-8"))
+    # Collected for no exercise: the judge plugin keeps no test and starts no sandbox here.
+    judge = judge_plugin(job.model_copy(update={"exercises": []}))
+    problems = _Problems()
+    serving = Serving(channel, first, job, judge, problems)
+    folder = Path(tempfile.mkdtemp(prefix="collect-", dir=Path.cwd()))
+    # No capturing: its saved descriptors would be the engine's pipes in every child.
+    arguments = [*pytest_arguments(job, folder), "--capture=no"]
+    pytest.main(arguments, plugins=[judge, problems, serving])
+    if not serving.served:
+        # pytest stopped before its test loop (a usage error): judge each job the warm
+        # judge's way, so that each job's own run reports what went wrong.
+        pending: Path | None = serving.first or first
+        while pending is not None:
+            _plain_job(channel, pending)
+            pending = channel.job()
+
+
+if __name__ == "__main__":
+    serve()

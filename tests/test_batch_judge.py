@@ -1,0 +1,220 @@
+"""The batch judge (issue 12): graders collected once per batch, a fresh judge per submission.
+
+`zendo grade` judges v2 lessons with `zendo.judge.batch`: per worker, one trusted process
+collects a lesson's graders once and forks a child per submission, and the next child
+boots its spare sandboxes while the current submission is graded. This proves, through
+`zendo grade` as an instructor runs it, that what made that cheap shares nothing between
+submissions: the graders' module state starts empty for every submission, no submission
+sees another's files (each exercise of each submission has its own sandbox, spares
+included), a submission that runs out of time leaves the next one's verdict alone, and a
+batch's verdicts equal those of the cold judge that `zendo check` uses.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, replace_cells
+from zendo._batch import find_submissions, grade_batch
+from zendo._course import load_course
+from zendo._extract import extract_from_notebook
+from zendo._grade import grade_sources
+from zendo._limits import Limits
+
+pytestmark = pytest.mark.slow  # real batches of real sandboxes
+
+ZENDO = Path(sys.executable).with_name("zendo")
+ANCHOR = REPO / "benchmarks" / "anchor"
+
+PROBE_LESSON = """\
+slug = "probe"
+title = "Probes of the batch judge"
+minutes = 5
+grader_api = 2
+questions = ["Does one submission's judging reach another's?"]
+objectives = ["Show that nothing is shared between submissions."]
+key_points = ["A fresh judge and fresh sandboxes per submission."]
+
+[[exercises]]
+id = "probe.first"
+title = "The first probe"
+points = 1
+minutes = 1
+hint_levels = ["Return the name."]
+timeout_seconds = 3
+
+[[exercises]]
+id = "probe.second"
+title = "The second probe"
+points = 1
+minutes = 1
+hint_levels = ["Return the name."]
+timeout_seconds = 3
+"""
+# Module state in the graders: each submission's judge must start with it empty.
+PROBE_GRADERS = '''\
+"""Graders that remember what they saw, to show that no submission's judge sees another's."""
+
+from __future__ import annotations
+
+from zendo.judge import Learner, exercise, expect
+
+SEEN: list[object] = []
+
+
+@exercise("probe.first", title="The graders saw no other submission before this one")
+def test_first_sees_no_other(learner: Learner) -> None:
+    mine = learner.call("name").value
+    expect(all(seen == mine for seen in SEEN), f"{mine!r}: the graders had seen {SEEN!r}.")
+    SEEN.append(mine)
+    expect(learner.call("found").value == [], "Files were in /tmp or /shared before this code.")
+
+
+@exercise("probe.second", title="Its own sandbox: no file of the first exercise")
+def test_second_has_its_own_sandbox(learner: Learner) -> None:
+    mine = learner.call("name").value
+    expect(all(seen == mine for seen in SEEN), f"{mine!r}: the graders had seen {SEEN!r}.")
+    SEEN.append(mine)
+    expect(learner.call("found").value == [], "Files were in /tmp or /shared before this code.")
+'''
+
+
+def probe_cell(exercise_id: str, name: str, *, endless: bool = False) -> str:
+    """An exercise cell that lists what /tmp and /shared held when it loaded, then marks both."""
+    body = "    while True:\n        pass\n" if endless else f"    return {name!r}\n"
+    return (
+        f"# exercise: {exercise_id}\n"
+        + textwrap.dedent(
+            """\
+            import os
+
+            FOUND = sorted(os.listdir("/tmp") + os.listdir("/shared"))
+            for folder in ("/tmp", "/shared"):
+                with open(os.path.join(folder, "mark"), "w") as mark:
+                    mark.write("here")
+
+
+            def found():
+                return FOUND
+
+
+            def name():
+            """
+        )
+        + body
+    )
+
+
+def probe_notebook(path: Path, name: str, *, endless: bool = False) -> Path:
+    cells = [
+        {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "# Probe"},
+        *(
+            {
+                "cell_type": "code",
+                "id": exercise_id.replace(".", "-"),
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": probe_cell(exercise_id, name, endless=endless and number == 0),
+            }
+            for number, exercise_id in enumerate(["probe.first", "probe.second"])
+        ),
+    ]
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def probe_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("probe-course")
+    (root / "course").mkdir()
+    (root / "course" / "course.toml").write_text('title = "Probe"\nversion = "1"\n')
+    (root / "course" / "01_probe.toml").write_text(PROBE_LESSON)
+    (root / "tests" / "graders").mkdir(parents=True)
+    (root / "tests" / "graders" / "test_01_probe.py").write_text(PROBE_GRADERS)
+    return root
+
+
+def grade(course: Path, folder: Path, jobs: int) -> dict[str, dict[str, Any]]:
+    run = subprocess.run(
+        [ZENDO, "--course", course, "grade", folder, "--format", "json", "--jobs", str(jobs)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    return {entry["learner"]: entry for entry in json.loads(run.stdout)["submissions"]}
+
+
+def test_no_submission_sees_another_ones_judge_or_files(probe_course: Path, tmp_path: Path) -> None:
+    """Five learners, one worker: each starts from empty graders, /tmp and /shared."""
+    names = ["ada", "bob", "cy", "dee", "eve"]
+    for name in names:
+        probe_notebook(tmp_path / name / "01_probe.ipynb", name)
+    graded = grade(probe_course, tmp_path, jobs=1)
+    assert sorted(graded) == names
+    for name, result in graded.items():
+        messages = [t["message"] for e in result["exercises"] for t in e["tests"]]
+        assert (result["status"], result["points"]) == ("pass", 2), (name, messages)
+
+
+def test_a_submission_out_of_time_leaves_the_next_ones_alone(
+    probe_course: Path, tmp_path: Path
+) -> None:
+    probe_notebook(tmp_path / "a_slow" / "01_probe.ipynb", "slow", endless=True)
+    probe_notebook(tmp_path / "b_next" / "01_probe.ipynb", "next")
+    probe_notebook(tmp_path / "c_last" / "01_probe.ipynb", "last")
+    graded = grade(probe_course, tmp_path, jobs=1)
+    slow = {e["id"]: e["status"] for e in graded["a_slow"]["exercises"]}
+    assert slow == {"probe.first": "timeout", "probe.second": "pass"}
+    assert (graded["b_next"]["status"], graded["b_next"]["points"]) == ("pass", 2)
+    assert (graded["c_last"]["status"], graded["c_last"]["points"]) == ("pass", 2)
+
+
+def test_a_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:
+    """The anchor submissions judged in one batch, and each by a cold judge of its own."""
+    reference = ANCHOR / "solutions" / "01_anchor.ipynb"
+    notebooks = {
+        "good": ANCHOR / "submissions" / "good.ipynb",
+        "bad": ANCHOR / "submissions" / "bad.ipynb",
+        "starter": ANCHOR / "exercises" / "01_anchor.ipynb",
+    }
+    for learner, notebook in notebooks.items():
+        (tmp_path / learner).mkdir()
+        shutil.copy(notebook, tmp_path / learner / "01_anchor.ipynb")
+    wrong = "# exercise: anchor.isbn10\ndef is_valid_isbn10(code):\n    return 1 / 0\n"
+    (tmp_path / "raiser").mkdir()
+    replace_cells(reference, {"anchor.isbn10": wrong}, tmp_path / "raiser" / "01_anchor.ipynb")
+    course = load_course(ANCHOR)
+    (lesson,) = course.lessons
+    exercises = list(lesson.data.exercises)
+    batch = grade_batch(
+        course, find_submissions([tmp_path], course), jobs=1, limits=Limits(), done=None
+    )
+    assert len(batch) == 4
+    for result in batch:
+        notebook = tmp_path / result.learner / "01_anchor.ipynb"
+        sources = extract_from_notebook(notebook, [e.id for e in exercises])
+        cold = grade_sources(course, sources, exercises, Limits(), "cold", with_hidden=True)
+        assert _verdicts(result.model_dump()) == _verdicts(cold.model_dump()), result.learner
+    raiser = next(result for result in batch if result.learner == "raiser")
+    assert raiser.points == 4
+
+
+def _verdicts(result: dict[str, Any]) -> list[tuple[object, ...]]:
+    return [
+        (exercise["id"], exercise["points"], test["name"], test["status"], test["message"])
+        for exercise in result["exercises"]
+        for test in exercise["tests"]
+    ]
