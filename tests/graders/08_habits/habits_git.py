@@ -85,7 +85,7 @@ def commit_and_read_back(changes: list[tuple[str, str, str, str]]) -> list[str]:
         }
 
         def git(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run(  # noqa: S603 - our git, our arguments, a private folder
+            return subprocess.run(
                 [_git(), "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *args],
                 cwd=repo, env=env, capture_output=True, text=True, timeout=GIT_SECONDS,
                 check=False,
