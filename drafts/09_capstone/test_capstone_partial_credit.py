@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, replace_cells
-from tests.test_course import WRONG_ANSWERS, WrongAnswer
+from tests.test_course import WRONG_ANSWERS, WrongAnswer, _grader_titles
 from zendo._course import load_course
 from zendo._grade import grade_notebook
 from zendo._limits import Limits
+from zendo._notebook import read_cells
 from zendo._results import Status
 
 EXERCISE_ID = "capstone.payment_service"
@@ -74,3 +75,17 @@ def test_each_wrong_answer_loses_only_its_principles_points(
     ], [(test.name, test.message) for test in failed]
     share = exercise.points / len(result.tests)  # every capstone check has weight 1
     assert result.points == pytest.approx(exercise.points - share)
+
+
+def test_the_lesson_lists_every_capstone_check_by_its_title() -> None:
+    # Section 4 of the lesson tells learners which checks grade the capstone; the titles
+    # there are the ones a verdict shows, so they must be the graders' own.
+    lesson = COURSE.lesson_of(COURSE.exercise(EXERCISE_ID))
+    [section] = [
+        cell.source
+        for cell in read_cells(lesson.notebook_path(REPO, "notebooks"))
+        if cell.cell_type == "markdown" and cell.source.startswith("## 4. How the capstone")
+    ]
+    rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ")]
+    titles = [title for _, title in _grader_titles(lesson).values()]
+    assert sorted(rows[1:]) == sorted(titles)
