@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from zendo._course import Course
 from zendo._errors import InputError
 from zendo._grade import make_report
 from zendo._limits import Limits
-from zendo._results import Status
+from zendo._results import Status, SubmissionResult
 from zendo.cli import cli
 
 RIGHT = "# exercise: demo.greet\ndef greet(name):\n    return f'Hello, {name}!'"
@@ -97,6 +99,33 @@ def test_batch_grades_in_parallel_and_saves_at_most_once_a_second(
     assert saves == expected_saves
     assert seen == ["1/4", "2/4", "3/4", "4/4"]
     assert all(len(r.sha256) == 64 for r in results)
+
+
+def test_slow_saves_take_at_most_a_tenth_of_the_batch(
+    fixture_course: Course, class_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save that costs more as the gradebook grows waits nine times its cost after it."""
+    monkeypatch.setattr("zendo._batch.SAVE_INTERVAL_SECONDS", 0.0)
+    saves: list[tuple[int, float, float]] = []
+
+    def slow_save(so_far: list[SubmissionResult]) -> None:
+        began = time.monotonic()
+        time.sleep(0.3 * len(so_far))  # a real write's cost grows with the results held
+        saves.append((len(so_far), began, time.monotonic()))
+
+    grade_batch(
+        fixture_course,
+        find_submissions([class_folder], fixture_course),
+        jobs=2,
+        limits=Limits(),
+        save=slow_save,
+    )
+    assert saves[-1][0] == 4  # always the last
+    # Not one save per result (a fourth save would need an 18-second batch), and each
+    # save but the last waited nine times the cost of the one before.
+    assert len(saves) < 4, saves
+    for (_, began, ended), (_, next_began, _) in itertools.pairwise(saves[:-1]):
+        assert next_began - ended >= 9 * (ended - began)
 
 
 def test_resume_keeps_unchanged_work_and_regrades_changed_files(

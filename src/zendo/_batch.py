@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 # How often a batch rewrites its gradebook at most (and always after the last result).
 SAVE_INTERVAL_SECONDS = 1.0
+# And never more often than keeps the saves under this share of the batch's time: each
+# save rewrites every result so far, so a save's cost grows with the class.
+SAVE_SHARE = 0.1
 
 _SKIPPED_FOLDERS = {".ipynb_checkpoints", ".zendo", ".git", ".venv", "node_modules"}
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
@@ -390,10 +393,12 @@ def grade_batch(
 
     `on_result(finished, total, result)` is called as each submission finishes, and
     `save(results)` with every result so far, sorted: after a submission when the last save
-    is at least SAVE_INTERVAL_SECONDS old, and always after the last one. A crash of the
-    batch itself loses at most the submissions still running and those of the last second.
-    (Each save rewrites the whole gradebook: once per submission, the saves grew with the
-    square of the class and took 42% of a 1,000-submission batch.)
+    ended at least SAVE_INTERVAL_SECONDS ago and at least nine times its own cost ago (so
+    saves take at most SAVE_SHARE of the batch's time, however large the class), and
+    always after the last one. A crash of the batch itself loses at most the submissions
+    still running and those since the last save. (Each save rewrites the whole gradebook:
+    once per submission, the saves grew with the square of the class and took 42% of a
+    1,000-submission batch.)
     """
     results: dict[str, SubmissionResult] = {}
     pending = []
@@ -446,7 +451,7 @@ def grade_batch(
 
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         cleanup.callback(_close_all, servers)
-        saved_at, unsaved = time.monotonic(), False
+        saved_at, unsaved, save_gap = time.monotonic(), False, SAVE_INTERVAL_SECONDS
         futures = {pool.submit(grade_one, s): s for s in pending}
         try:
             for future in as_completed(futures):
@@ -459,9 +464,12 @@ def grade_batch(
                 with lock:
                     results[result.source] = result
                     unsaved = True
-                    if save is not None and time.monotonic() - saved_at >= SAVE_INTERVAL_SECONDS:
+                    if save is not None and time.monotonic() - saved_at >= save_gap:
+                        began = time.monotonic()
                         save([results[key] for key in sorted(results)])
                         saved_at, unsaved = time.monotonic(), False
+                        cost = saved_at - began
+                        save_gap = max(SAVE_INTERVAL_SECONDS, cost * (1 - SAVE_SHARE) / SAVE_SHARE)
                     if on_result is not None:
                         on_result(len(results), total, result)
         finally:  # the last results, also when the batch stops early
