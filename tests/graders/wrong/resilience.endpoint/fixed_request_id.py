@@ -1,16 +1,22 @@
 # exercise: resilience.endpoint
-# wrong: checks TransportError before TimeoutException, so a timeout is reported as 502 gateway_unreachable
-# caught-by: test_endpoint_maps_gateway_failures
-# hint: envelope_mapping
+# wrong: falls back to a fixed request id, so requests without X-Request-ID cannot be told apart
+# caught-by: test_endpoint_makes_a_request_id
+# hint: request_id
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
 log = logging.getLogger("payments")
 
 
 def to_error(error: BaseException) -> tuple[int, str, str, bool]:
     """The status, type, message and retryable flag for a failed gateway call."""
-    if isinstance(error, httpx.TransportError):
-        return 502, "gateway_unreachable", "The payment gateway could not be reached.", True
     if isinstance(error, httpx.TimeoutException):
         return 504, "gateway_timeout", "The payment gateway did not answer in time.", True
+    if isinstance(error, httpx.TransportError):
+        return 502, "gateway_unreachable", "The payment gateway could not be reached.", True
     if isinstance(error, httpx.HTTPStatusError) and error.response.status_code in RETRYABLE_STATUS:
         return 503, "gateway_unavailable", "The payment gateway is unavailable.", True
     if isinstance(error, httpx.HTTPStatusError):
@@ -22,7 +28,7 @@ def build_app(gateway_url: str) -> FastAPI:
     """A FastAPI app with POST /payments, as the statement describes."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        async with httpx.AsyncClient(base_url=gateway_url) as client:
+        async with httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport()) as client:
             app.state.client = client
             yield
 
@@ -47,7 +53,7 @@ def build_app(gateway_url: str) -> FastAPI:
         idempotency_key: Annotated[str | None, Header()] = None,
         x_request_id: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
-        request_id = x_request_id or str(uuid.uuid4())
+        request_id = x_request_id or "unknown"
         if not idempotency_key:
             return fail(400, "missing_idempotency_key", "Send an Idempotency-Key header.", False, request_id)
         try:

@@ -1,7 +1,13 @@
 # exercise: resilience.endpoint
-# wrong: falls back to a fixed request id, so requests without X-Request-ID cannot be told apart
-# caught-by: test_endpoint_makes_a_request_id
-# hint: request_id
+# wrong: puts the gateway's answer into the message, so its traceback and token reach the client
+# caught-by: test_endpoint_never_echoes_internals
+# hint: no_leak
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
 log = logging.getLogger("payments")
 
 
@@ -22,7 +28,7 @@ def build_app(gateway_url: str) -> FastAPI:
     """A FastAPI app with POST /payments, as the statement describes."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        async with httpx.AsyncClient(base_url=gateway_url) as client:
+        async with httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport()) as client:
             app.state.client = client
             yield
 
@@ -47,7 +53,7 @@ def build_app(gateway_url: str) -> FastAPI:
         idempotency_key: Annotated[str | None, Header()] = None,
         x_request_id: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
-        request_id = x_request_id or "unknown"
+        request_id = x_request_id or str(uuid.uuid4())
         if not idempotency_key:
             return fail(400, "missing_idempotency_key", "Send an Idempotency-Key header.", False, request_id)
         try:
@@ -59,7 +65,10 @@ def build_app(gateway_url: str) -> FastAPI:
             )
             response.raise_for_status()
         except Exception as error:
-            return fail(*to_error(error), request_id)
+            status, kind, message, retryable = to_error(error)
+            if isinstance(error, httpx.HTTPStatusError):
+                message = f"{message} The gateway said: {error.response.text}"
+            return fail(status, kind, message, retryable, request_id)
         return JSONResponse(response.json(), headers={"X-Request-ID": request_id})
 
     return app

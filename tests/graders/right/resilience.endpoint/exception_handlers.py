@@ -1,5 +1,11 @@
 # exercise: resilience.endpoint
 # right: failures are raised as one exception type and turned into envelopes by FastAPI exception handlers
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
 from dataclasses import dataclass
 
 from fastapi import APIRouter
@@ -34,7 +40,7 @@ def request_id_of(request: Request) -> str:
 
 
 def build_app(gateway_url: str) -> FastAPI:
-    client = httpx.AsyncClient(base_url=gateway_url)
+    client = httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport())
     router = APIRouter()
 
     @router.post("/payments")

@@ -2,6 +2,12 @@
 # wrong: checks the key but does not send it to the gateway, so the client's retry after a timeout charges again
 # caught-by: test_endpoint_charges_through_the_gateway
 # hint: forward_key
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
 log = logging.getLogger("payments")
 
 
@@ -22,7 +28,7 @@ def build_app(gateway_url: str) -> FastAPI:
     """A FastAPI app with POST /payments, as the statement describes."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        async with httpx.AsyncClient(base_url=gateway_url) as client:
+        async with httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport()) as client:
             app.state.client = client
             yield
 

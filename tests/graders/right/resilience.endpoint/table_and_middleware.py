@@ -1,5 +1,11 @@
 # exercise: resilience.endpoint
 # right: a table of failures, a middleware that sets the request id header, and a per-request client
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
 FAILURES: dict[str, tuple[int, bool, str]] = {
     "missing_idempotency_key": (400, False, "An Idempotency-Key header is required."),
     "invalid_request": (422, False, "The request body is invalid."),
@@ -46,7 +52,7 @@ def build_app(gateway_url: str) -> FastAPI:
         key = request.headers.get("Idempotency-Key")
         if key is None or not key.strip():
             return envelope_response("missing_idempotency_key", request.state.request_id)
-        async with httpx.AsyncClient(base_url=gateway_url) as client:
+        async with httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport()) as client:
             try:
                 response = await client.post(
                     "/v1/charges", json=payment.model_dump(), headers={"Idempotency-Key": key}, timeout=GATEWAY_TIMEOUT

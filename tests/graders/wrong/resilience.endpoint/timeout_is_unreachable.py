@@ -1,18 +1,22 @@
 # exercise: resilience.endpoint
-# wrong: raises HTTPException(detail=...) for gateway failures, so clients get FastAPI's {'detail': ...}, not the envelope
+# wrong: checks TransportError before TimeoutException, so a timeout is reported as 502 gateway_unreachable
 # caught-by: test_endpoint_maps_gateway_failures
 # hint: envelope_mapping
-from fastapi import HTTPException
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 log = logging.getLogger("payments")
 
 
 def to_error(error: BaseException) -> tuple[int, str, str, bool]:
     """The status, type, message and retryable flag for a failed gateway call."""
-    if isinstance(error, httpx.TimeoutException):
-        return 504, "gateway_timeout", "The payment gateway did not answer in time.", True
     if isinstance(error, httpx.TransportError):
         return 502, "gateway_unreachable", "The payment gateway could not be reached.", True
+    if isinstance(error, httpx.TimeoutException):
+        return 504, "gateway_timeout", "The payment gateway did not answer in time.", True
     if isinstance(error, httpx.HTTPStatusError) and error.response.status_code in RETRYABLE_STATUS:
         return 503, "gateway_unavailable", "The payment gateway is unavailable.", True
     if isinstance(error, httpx.HTTPStatusError):
@@ -24,7 +28,7 @@ def build_app(gateway_url: str) -> FastAPI:
     """A FastAPI app with POST /payments, as the statement describes."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        async with httpx.AsyncClient(base_url=gateway_url) as client:
+        async with httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport()) as client:
             app.state.client = client
             yield
 
@@ -61,10 +65,7 @@ def build_app(gateway_url: str) -> FastAPI:
             )
             response.raise_for_status()
         except Exception as error:
-            status, kind, message, retryable = to_error(error)
-            log.log(logging.ERROR if status >= 500 else logging.WARNING, "payment failed",
-                    extra={"request_id": request_id, "error_type": kind})
-            raise HTTPException(status_code=status, detail=message, headers={"X-Request-ID": request_id}) from error
+            return fail(*to_error(error), request_id)
         return JSONResponse(response.json(), headers={"X-Request-ID": request_id})
 
     return app

@@ -2,6 +2,12 @@
 # wrong: never checks for the Idempotency-Key header and calls the gateway without one
 # caught-by: test_endpoint_requires_an_idempotency_key
 # hint: require_key
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
 log = logging.getLogger("payments")
 
 
@@ -22,7 +28,7 @@ def build_app(gateway_url: str) -> FastAPI:
     """A FastAPI app with POST /payments, as the statement describes."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        async with httpx.AsyncClient(base_url=gateway_url) as client:
+        async with httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport()) as client:
             app.state.client = client
             yield
 

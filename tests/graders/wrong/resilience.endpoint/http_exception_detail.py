@@ -1,7 +1,15 @@
 # exercise: resilience.endpoint
-# wrong: puts the gateway's answer into the message, so its traceback and token reach the client
-# caught-by: test_endpoint_never_echoes_internals
-# hint: no_leak
+# wrong: raises HTTPException(detail=...) for gateway failures, so clients get FastAPI's {'detail': ...}, not the envelope
+# caught-by: test_endpoint_maps_gateway_failures
+# hint: envelope_mapping
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from fastapi import HTTPException
+
 log = logging.getLogger("payments")
 
 
@@ -22,7 +30,7 @@ def build_app(gateway_url: str) -> FastAPI:
     """A FastAPI app with POST /payments, as the statement describes."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        async with httpx.AsyncClient(base_url=gateway_url) as client:
+        async with httpx.AsyncClient(base_url=gateway_url, transport=gateway_transport()) as client:
             app.state.client = client
             yield
 
@@ -60,9 +68,9 @@ def build_app(gateway_url: str) -> FastAPI:
             response.raise_for_status()
         except Exception as error:
             status, kind, message, retryable = to_error(error)
-            if isinstance(error, httpx.HTTPStatusError):
-                message = f"{message} The gateway said: {error.response.text}"
-            return fail(status, kind, message, retryable, request_id)
+            log.log(logging.ERROR if status >= 500 else logging.WARNING, "payment failed",
+                    extra={"request_id": request_id, "error_type": kind})
+            raise HTTPException(status_code=status, detail=message, headers={"X-Request-ID": request_id}) from error
         return JSONResponse(response.json(), headers={"X-Request-ID": request_id})
 
     return app
