@@ -21,9 +21,11 @@ from zendo._course import Course, load_course
 from zendo._forkserver import ForkServer
 from zendo._grade import grade_notebook
 from zendo._limits import Limits
+from zendo.judge import tools
 from zendo.judge.client import Learner
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxLimits
 from zendo.judge.spare import SparePool, SpareShape, setup_imports
+from zendo.judge.tools import run_mypy
 
 COURSE_V2 = Path(__file__).parent / "fixtures" / "course_v2"
 MARK = "zendo-spare-mark"
@@ -243,3 +245,17 @@ def test_the_observer_refuses_a_preload_that_is_not_module_names() -> None:
         assert "fault" in bad
     finally:
         sandbox.close()
+
+
+def test_a_mypy_run_on_a_seed_copied_ahead_finds_what_a_fresh_copy_finds() -> None:
+    files = {"typed.py": "def mean(values):\n    return sum(values) / len(values)\n"}
+    fresh = run_mypy(files)
+    assert fresh.findings  # untyped: mypy --strict has something to say
+    tools.copy_seed_ahead(2)
+    ahead = run_mypy(files)
+    assert ahead.findings == fresh.findings
+    assert ahead.exit_code == fresh.exit_code
+    assert len(tools._seed_copies) == 1  # one copy used, one left
+    [(_, left)] = tools._seed_copies
+    tools.discard_seed_copies()
+    assert not left.exists()

@@ -29,11 +29,11 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
-import json
 import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from zendo.judge.client import Learner
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
@@ -68,13 +68,13 @@ class Spare:
         return self.sandbox.process is not None and self.sandbox.process.poll() is None
 
 
-def shapes_to_json(shapes: Iterable[SpareShape]) -> bytes:
-    """Shapes as JSON, to pass from a warm judge's job child to its parent."""
-    return json.dumps([dataclasses.asdict(shape) for shape in shapes]).encode()
+def shapes_to_data(shapes: Iterable[SpareShape]) -> list[dict[str, Any]]:
+    """Shapes as JSON data, to pass from a warm judge's job child to its parent."""
+    return [dataclasses.asdict(shape) for shape in shapes]
 
 
-def shapes_from_json(data: bytes) -> list[SpareShape]:
-    """The shapes `shapes_to_json` wrote; nothing for anything malformed."""
+def shapes_from_data(data: object) -> list[SpareShape]:
+    """The shapes `shapes_to_data` gave; nothing for anything malformed."""
     try:
         return [
             SpareShape(
@@ -83,7 +83,7 @@ def shapes_from_json(data: bytes) -> list[SpareShape]:
                 tuple(str(name) for name in item["preload"]),
                 bool(item["stdio"]),
             )
-            for item in json.loads(data)
+            for item in data  # type: ignore[attr-defined]
         ]
     except (ValueError, TypeError, KeyError):
         return []

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -155,6 +156,35 @@ def _read_line(stream: IO[bytes], timeout: float) -> dict[str, object] | None:
     return answer if isinstance(answer, dict) else None
 
 
+MAX_SEED_COPIES = 4  # mypy seed copies a job child makes ahead (6 MB each)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """What a job child prepares before its job: spare sandboxes, mypy seed copies."""
+
+    shapes: list[SpareShape] = field(default_factory=list)
+    mypy_runs: int = 0
+
+    def dump(self) -> bytes:
+        from zendo.judge.spare import shapes_to_data
+
+        return json.dumps({"shapes": shapes_to_data(self.shapes), "mypy": self.mypy_runs}).encode()
+
+    @classmethod
+    def read(cls, data: bytes) -> Ahead:
+        """What `dump` wrote; nothing to prepare for anything malformed."""
+        from zendo.judge.spare import shapes_from_data
+
+        try:
+            report = json.loads(data)
+            runs = report["mypy"]
+            shapes = shapes_from_data(report["shapes"])
+        except (ValueError, TypeError, KeyError):
+            return cls()
+        return cls(shapes, min(runs, MAX_SEED_COPIES) if type(runs) is int and runs > 0 else 0)
+
+
 class _Standby:
     """The next job's child, forked ahead: it starts that job's spare sandboxes, then waits.
 
@@ -166,7 +196,7 @@ class _Standby:
     otherwise closes the job pipe, and the child then kills its spares and exits.
     """
 
-    def __init__(self, shapes: list[SpareShape]) -> None:
+    def __init__(self, ahead: Ahead) -> None:
         job_read, self._job_write = os.pipe()
         self._report_read, report_write = os.pipe()
         self.pid = os.fork()
@@ -175,7 +205,7 @@ class _Standby:
             try:
                 os.close(self._job_write)
                 os.close(self._report_read)
-                code = _standby_child(job_read, report_write, shapes)
+                code = _standby_child(job_read, report_write, ahead)
             finally:
                 os._exit(code)  # also after an exception: the parent reports exit 1
         os.close(job_read)
@@ -188,13 +218,11 @@ class _Standby:
             os.write(self._job_write, str(job).encode() + b"\n")
         os.close(self._job_write)
 
-    def wait(self) -> tuple[int, list[SpareShape]]:
-        """The child's exit code, and the sandboxes its job used (for the next spares)."""
-        from zendo.judge.spare import shapes_from_json
-
+    def wait(self) -> tuple[int, Ahead]:
+        """The child's exit code, and what its job used (to prepare the next one's)."""
         _, status = os.waitpid(self.pid, 0)
         report = _read_all(self._report_read)
-        return os.waitstatus_to_exitcode(status), shapes_from_json(report)
+        return os.waitstatus_to_exitcode(status), Ahead.read(report)
 
     def cancel(self) -> None:
         """End an idle child (its spares die with it)."""
@@ -206,33 +234,40 @@ class _Standby:
         os.close(self._report_read)
 
 
-def _standby_child(job_read: int, report_write: int, shapes: list[SpareShape]) -> int:
+def _standby_child(job_read: int, report_write: int, ahead: Ahead) -> int:
     """Start the spares, wait for the job, run it with them; report what it used."""
+    from zendo.judge import tools
     from zendo.judge.runner import run_job
-    from zendo.judge.spare import POOL, shapes_to_json
+    from zendo.judge.spare import POOL
 
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # never the warm judge's own pipes to the client
         os.dup2(devnull, fd)
     try:
-        POOL.launch(shapes)
+        POOL.launch(ahead.shapes)
         POOL.greet(until=lambda: bool(select.select([job_read], [], [], 0)[0]))
+        if not select.select([job_read], [], [], 0)[0]:
+            tools.copy_seed_ahead(ahead.mypy_runs)
     except Exception as error:  # a spare's trouble never stops the job
         POOL.close()
         logger.warning("Spares did not start", extra={"why": type(error).__name__})
     line = _read_all(job_read)
     if not line.strip():  # the judge went away, or cancelled us: no job
         POOL.close()
+        tools.discard_seed_copies()
         return 0
     job = Path(line.decode().strip())
     log = os.open(job.parent / "judge.log", os.O_WRONLY | os.O_CREAT, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
+    runs_before = tools.mypy_runs
     try:
         return run_job(job)
     finally:
         POOL.close()
-        os.write(report_write, shapes_to_json(POOL.wanted))
+        tools.discard_seed_copies()
+        used = Ahead(POOL.wanted, min(tools.mypy_runs - runs_before, MAX_SEED_COPIES))
+        os.write(report_write, used.dump())
 
 
 def _read_all(fd: int) -> bytes:
@@ -255,13 +290,13 @@ def serve() -> None:
 
     prepare_judge()
     out = sys.stdout.buffer
-    standby: _Standby | None = _Standby([])
+    standby: _Standby | None = _Standby(Ahead())
     out.write(b'{"ready": true}\n')
     out.flush()
     try:
         for line in sys.stdin.buffer:
             job = Path(str(json.loads(line)["job"]))
-            current, standby = standby or _Standby([]), None
+            current, standby = standby or _Standby(Ahead()), None
             current.give(job)
             out.write(json.dumps({"pid": current.pid}).encode() + b"\n")
             out.flush()
