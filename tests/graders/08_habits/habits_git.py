@@ -97,16 +97,16 @@ def commit_and_read_back(changes: list[tuple[str, str, str, str]]) -> list[str]:
             (repo / path).write_text(before, encoding="utf-8")
         git("add", "--all").check_returncode()
         git("commit", "-q", "-m", "Add the files before the changes").check_returncode()
-        shown = []
         message_file = root / "message.txt"
         for path, _, after, message in changes:
             (repo / path).write_text(after, encoding="utf-8")
-            git("add", "--", path).check_returncode()
             message_file.write_text(message, encoding="utf-8")
-            committed = git("commit", "-q", "-F", str(message_file))
+            committed = git("commit", "-q", "--all", "-F", str(message_file))
             if committed.returncode != 0:
                 raise GitRefused(path, (committed.stderr or committed.stdout).strip())
-            logged = git("log", "-1", "--format=%B")
-            logged.check_returncode()
-            shown.append(logged.stdout)
+        logged = git("log", "-z", "--reverse", f"--max-count={len(changes)}", "--format=%B")
+        logged.check_returncode()
+        shown = logged.stdout.removesuffix("\0").split("\0")
+        if len(shown) != len(changes):
+            raise RuntimeError(f"git log gave {len(shown)} messages for {len(changes)} commits.")
         return shown

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from zendo.judge import Learner, exercise, expect, fail, run_ruff, show
+from zendo.judge import Learner, ToolRun, exercise, expect, fail, run_ruff, show
 
 FLAWED = """\
 import logging
@@ -67,6 +67,20 @@ KEYS = ["analysis", "findings", "implementation", "ruff_compliance", "security_c
         "testing_requirements"]  # fmt: skip
 SECRET_WORDS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "request", "head", "options", "stream"}
+
+
+# ruff's findings per implementation text: the two tests that need ruff share one run of
+# it on FLAWED and the learner's implementation. Judge-side data, keyed by the text alone.
+RUFF_RUNS: dict[str, ToolRun] = {}
+
+
+def ruff_run(implementation: str) -> ToolRun:
+    """The pinned ruff on FLAWED and on `implementation`, in one run, in a private folder."""
+    if implementation not in RUFF_RUNS:
+        RUFF_RUNS.clear()
+        files = {"flawed.py": FLAWED, "implementation.py": implementation}
+        RUFF_RUNS[implementation] = run_ruff(files, select=RUFF_SELECT)
+    return RUFF_RUNS[implementation]
 
 
 def words(text: object) -> int:
@@ -199,8 +213,10 @@ def test_review_testing_requirements(learner: Learner) -> None:
 
 @exercise("habits.review", title="The ruff codes are what ruff reports")
 def test_review_ruff_codes(learner: Learner) -> None:
-    codes = review(learner)["ruff_compliance"]
-    run = run_ruff({"flawed.py": FLAWED}, select=RUFF_SELECT)
+    found = review(learner)
+    codes = found["ruff_compliance"]
+    implementation = found["implementation"]
+    run = ruff_run(implementation if type(implementation) is str else "")
     if run.crashed:
         fail("ruff could not run on the grading machine; this is not a verdict on your "
              "review, check again.")  # fmt: skip
@@ -239,8 +255,7 @@ def implementation_problems(text: str) -> list[str]:
                 if (isinstance(target, ast.Name) and isinstance(node.value.value, str)
                         and any(word in target.id.upper() for word in SECRET_WORDS)):  # fmt: skip
                     problems.append(f"line {node.lineno} writes a string into {target.id}")
-    run = run_ruff({"implementation.py": text}, select=RUFF_SELECT)
-    findings = run.in_file("implementation.py")
+    findings = ruff_run(text).in_file("implementation.py")
     problems += [f"ruff reports {f.code} at line {f.line}" for f in findings[:3]]
     return problems
 
