@@ -24,16 +24,20 @@ lab: $(LAB_READY)
 	JUPYTER_CONFIG_DIR="$(CURDIR)/lab" PATH="$(BIN):$$PATH" $(BIN)/jupyter lab \
 	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_OPTIONS)
 
+# ZENDO_REQUIRE_POSTGRES=1: the transactions graders' PostgreSQL half must run here; a
+# missing server is a failure, not a skip (tests/postgres_cluster.py).
 test: $(TEST_READY) system-packages
-	PATH="$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_OPTIONS)
+	ZENDO_REQUIRE_POSTGRES=1 PATH="$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_OPTIONS)
 
 # Debian packages the tests need: Chromium for the browser test, bubblewrap for the
-# learner sandbox. As root (CI, our machines) they are installed here; elsewhere the tests
-# that need them fail with the command to run.
+# learner sandbox, PostgreSQL's server for the transactions graders (a throwaway cluster
+# per test session). As root (CI, our machines) they are installed here; elsewhere the
+# tests that need them fail with the command to run.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \

@@ -10,6 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.postgres_cluster import (  # noqa: F401 - fixtures: the session's PostgreSQL
+    _postgres_for_transactions,
+    _postgres_session,
+    postgres_server,
+)
 from zendo._course import Course, load_course
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
