@@ -1,11 +1,13 @@
+# ruff: noqa: B023, S608, PT018 - the scenarios' threads are joined in the iteration that
+# made them; the only text put into SQL is this file's own lock clause; asserts narrow types.
 """Record the PostgreSQL part of lesson 06_transactions against a real server.
 
 The lesson notebook must run on a laptop without PostgreSQL, so it shows PostgreSQL's
 row locks, lock ordering, deadlock detection and serialization failures as code with
 output *recorded* by this script. Run it again to reproduce the recording:
 
-    .venv/bin/python drafts/06_transactions/record_postgres.py            # throwaway cluster
-    .venv/bin/python drafts/06_transactions/record_postgres.py --dsn "host=/run/pg dbname=x"
+    .venv/bin/python tests/record_postgres.py            # throwaway cluster
+    .venv/bin/python tests/record_postgres.py --dsn "host=/run/pg dbname=x"
 
 Without --dsn it creates a throwaway cluster in a temporary folder with PostgreSQL 15's
 `initdb` (as the `postgres` user when run as root, because initdb refuses root), listens
@@ -45,13 +47,13 @@ def throwaway_cluster() -> Iterator[str]:
         as_user = ["runuser", "-u", "postgres", "--"]
     data, socket_dir = folder / "data", folder
     try:
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [*as_user, str(BIN / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres"],
             check=True,
             capture_output=True,
         )
         options = f"-k {socket_dir} -c listen_addresses='' -p {PORT}"
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [
                 *as_user,
                 str(BIN / "pg_ctl"),
@@ -70,7 +72,7 @@ def throwaway_cluster() -> Iterator[str]:
         try:
             yield f"host={socket_dir} port={PORT} user=postgres dbname=postgres"
         finally:
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [*as_user, str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
                 check=False,
                 capture_output=True,
