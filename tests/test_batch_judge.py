@@ -218,3 +218,87 @@ def _verdicts(result: dict[str, Any]) -> list[tuple[object, ...]]:
         for exercise in result["exercises"]
         for test in exercise["tests"]
     ]
+
+
+def small_lesson(number: int) -> tuple[str, str]:
+    """A one-exercise v2 lesson `0N_part` and its graders."""
+    lesson = textwrap.dedent(
+        f"""\
+        slug = "part{number}"
+        title = "Part {number}"
+        minutes = 1
+        grader_api = 2
+        questions = ["Is part {number} graded?"]
+        objectives = ["Return the part's number."]
+        key_points = ["One exercise."]
+
+        [[exercises]]
+        id = "part{number}.only"
+        title = "The only exercise"
+        points = 1
+        minutes = 1
+        hint_levels = ["Return {number}."]
+        timeout_seconds = 3
+        """
+    )
+    graders = textwrap.dedent(
+        f"""\
+        from zendo.judge import Learner, exercise, expect
+
+
+        @exercise("part{number}.only", title="Returns its part's number")
+        def test_part_{number}(learner: Learner) -> None:
+            expect(learner.call("part").value == {number}, "part() is not {number}.")
+        """
+    )
+    return lesson, graders
+
+
+def test_a_learners_course_copy_is_judged_lesson_by_lesson(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two learners' copies of a four-lesson course: four batch judges, not eight.
+
+    A worker keeps at most three batch judges; taken learner by learner, four lessons
+    would stop and start one for every notebook.
+    """
+    root = tmp_path / "course"
+    (root / "course").mkdir(parents=True)
+    (root / "course" / "course.toml").write_text('title = "Parts"\nversion = "1"\n')
+    (root / "tests" / "graders").mkdir(parents=True)
+    for number in range(1, 5):
+        lesson, graders = small_lesson(number)
+        (root / "course" / f"0{number}_part{number}.toml").write_text(lesson)
+        (root / "tests" / "graders" / f"test_0{number}_part{number}.py").write_text(graders)
+    class_folder = tmp_path / "class"
+    for learner in ("ada", "bob"):
+        for number in range(1, 5):
+            cell = f"# exercise: part{number}.only\ndef part():\n    return {number}\n"
+            notebook = {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "id": "only",
+                        "metadata": {},
+                        "execution_count": None,
+                        "outputs": [],
+                        "source": cell,
+                    }
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+            path = class_folder / learner / "exercises" / f"0{number}_part{number}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(notebook), encoding="utf-8")
+    course = load_course(root)
+    caplog.set_level("INFO", logger="zendo.judge.batch")
+    results = grade_batch(course, find_submissions([class_folder], course), jobs=1, limits=Limits())
+    assert [(r.source, r.points) for r in results] == [
+        (f"{learner}/0{number}_part{number}.ipynb", 1)
+        for learner in ("ada", "bob")
+        for number in range(1, 5)
+    ]
+    started = [record for record in caplog.records if record.message == "Started a batch judge"]
+    assert len(started) == 4

@@ -452,6 +452,10 @@ def grade_batch(
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         cleanup.callback(_close_all, servers)
         saved_at, unsaved, save_gap = time.monotonic(), False, SAVE_INTERVAL_SECONDS
+        # Lesson by lesson (a learner's copy holds one notebook per lesson): each worker's
+        # batch judge of a lesson then serves a run of submissions before the next lesson's
+        # starts, instead of one judge per lesson kept or restarted for every learner.
+        pending.sort(key=lambda submission: (submission.path.name, submission.key))
         futures = {pool.submit(grade_one, s): s for s in pending}
         try:
             for future in as_completed(futures):
