@@ -31,6 +31,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,9 @@ from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
 logger = logging.getLogger(__name__)
 
 SPARE_MODULE = "zendo_spare"  # the empty stand-in a spare starts on
-GREETING_SECONDS = 30.0  # a spare's start, greeting and imports, on a busy machine
+# All of a pool's greetings together: a set-up cell's imports that take longer (or hang)
+# only cost the spares, which are then dropped; they can never hold up a job for long.
+GREETING_SECONDS = 10.0
 MAX_PRELOAD = 64  # as the observer's own cap
 
 
@@ -164,13 +167,15 @@ class SparePool:
         (the check then starts its sandbox on demand, as without spares): a spare's
         trouble is never a learner's verdict.
         """
+        deadline = time.monotonic() + GREETING_SECONDS
         for spare in list(self._spares):
             if spare.greeted:
                 continue
-            if until():
+            left = deadline - time.monotonic()
+            if until() or left <= 0:
                 return
             greeter = Learner(
-                sandbox=spare.sandbox, budget_seconds=GREETING_SECONDS, preload=spare.shape.preload
+                sandbox=spare.sandbox, budget_seconds=left, preload=spare.shape.preload
             )
             try:
                 greeter.greet()
