@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from resilience_helpers import LONG_TIMEOUT, SHORT_TIMEOUT, gateway, result, socket_inside
+from resilience_helpers import (
+    LONG_TIMEOUT,
+    SHORT_TIMEOUT,
+    SLOW_DELAY,
+    gateway,
+    result,
+    socket_inside,
+)
 from resilience_rig import rig
 
 from zendo.judge import Handle, Learner, exercise, expect, fail
@@ -202,7 +209,7 @@ def test_endpoint_maps_gateway_failures(learner: Learner) -> None:
             and reply.headers.get("X-Request-ID") == f"req-{step}",
             f"When the gateway answered {step!r}"
             + (
-                f" (GATEWAY_TIMEOUT {timeout} s, the gateway 10 times slower)"
+                f" (GATEWAY_TIMEOUT {timeout} s, the gateway {SLOW_DELAY:g} s)"
                 if step == "slow"
                 else ""
             )
