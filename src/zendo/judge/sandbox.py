@@ -18,8 +18,8 @@ Without bubblewrap (macOS, Windows, or Linux with an explicit opt-in) the same p
 runs in a plain subprocess with a timeout, and `warn_unsandboxed` says once, plainly,
 that learner code runs with the user's rights. Windows can pass no extra pipe to a
 child, so there the protocol runs over the observer's stdin and stdout
-(`stdio_channel.py`; tests force it on Linux with `stdio=True`). POSIX-only modules are imported inside
-functions so this module imports everywhere.
+(`stdio_channel.py`; tests force it on Linux with `stdio=True`). POSIX-only modules are
+imported inside functions so this module imports everywhere.
 """
 
 from __future__ import annotations
