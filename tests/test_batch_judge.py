@@ -212,6 +212,35 @@ def test_a_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:
     assert raiser.points == 4
 
 
+def test_a_money_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:
+    """Hypothesis properties and mypy: the batch judge finds the cold judge's examples."""
+    course = load_course(REPO)
+    lesson = course.lesson("money")
+    exercises = list(lesson.data.exercises)
+    reference = REPO / "solutions" / "05_money.ipynb"
+    (tmp_path / "reference").mkdir()
+    shutil.copy(reference, tmp_path / "reference" / "05_money.ipynb")
+    wrong = REPO / "tests" / "graders" / "wrong"
+    for number in range(2):  # two notebooks, each with a wrong answer in every exercise
+        cells = {
+            exercise.id: sorted((wrong / exercise.id).glob("*.py"))[number].read_text()
+            for exercise in exercises
+            if (wrong / exercise.id).is_dir()
+        }
+        (tmp_path / f"wrong{number}").mkdir()
+        replace_cells(reference, cells, tmp_path / f"wrong{number}" / "05_money.ipynb")
+    batch = grade_batch(course, find_submissions([tmp_path], course), jobs=1, limits=Limits())
+    assert [result.learner for result in batch] == ["reference", "wrong0", "wrong1"]
+    assert batch[0].points == batch[0].max_points
+    for result in batch[1:]:  # every exercise holds a known wrong answer
+        assert all(exercise.points < exercise.max_points for exercise in result.exercises)
+    for result in batch:
+        notebook = tmp_path / result.learner / "05_money.ipynb"
+        sources = extract_from_notebook(notebook, [e.id for e in exercises])
+        cold = grade_sources(course, sources, exercises, Limits(), "cold", with_hidden=True)
+        assert _verdicts(result.model_dump()) == _verdicts(cold.model_dump()), result.learner
+
+
 def _verdicts(result: dict[str, Any]) -> list[tuple[object, ...]]:
     return [
         (exercise["id"], exercise["points"], test["name"], test["status"], test["message"])

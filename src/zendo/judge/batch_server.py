@@ -132,7 +132,7 @@ class Serving:
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         """Serve jobs until the engine closes stdin; pytest's own loop never runs here."""
         self.served = True
-        _import_what_graders_use(self.items)
+        _prepare_what_graders_use(self.items)
         standby: Child | None = None
         try:
             while (job := self._next_job()) is not None:
@@ -273,12 +273,15 @@ def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
     ]
 
 
-def _import_what_graders_use(items: list[pytest.Item]) -> None:
-    """Import mypy in the batch judge only when its graders run it.
+def _prepare_what_graders_use(items: list[pytest.Item]) -> None:
+    """Warm hypothesis and import mypy in the batch judge only when its graders use them.
 
-    Each mypy run forks the judge (`judge.tools`); with mypy imported here, every fork
-    skips its 0.2 s import. Graders that never run mypy do not pay for it at all.
+    A first property run builds much of hypothesis's machinery (about 80 ms), and each
+    mypy run forks the judge (`judge.tools`): done here, every child skips them. Graders
+    without properties or mypy (the anchor assignment's) do not pay for either.
     """
+    if any(getattr(getattr(item, "obj", None), "is_hypothesis_test", False) for item in items):
+        _warm_hypothesis()
     from zendo.judge.mypy_graded import run_mypy_graded
     from zendo.judge.tools import run_mypy
 
@@ -317,8 +320,7 @@ def _plain_job(channel: Channel, job: Path) -> None:
 def serve() -> None:
     """Imports, the first job, collection, then one child per job until stdin closes."""
     channel = Channel()
-    _configure_hypothesis()
-    _warm_hypothesis()
+    _configure_hypothesis()  # before any grader is imported: the same settings everywhere
     channel.answer({"ready": True})
     first = channel.job()
     if first is None:
