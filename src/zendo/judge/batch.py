@@ -2,7 +2,8 @@
 
 `zendo grade` judges many submissions of a lesson with the same graders. The warm judge
 (`judge.warm`) forks a child per submission that still configures pytest, imports and
-collects the graders (about 60 ms of a 250 ms anchor submission, 2 loaded cores). A
+collects the graders: with pytest's traceback text for failed tests, about 70 ms of CPU
+of the 263 ms an anchor submission cost (`benchmarks/profile_batch.py`). A
 batch judge is a trusted process per worker and set of grader modules that runs pytest
 up to the end of collection once, and then, in place of pytest's test loop, forks one
 child per submission that runs the collected tests on that submission's exercises and
@@ -46,7 +47,7 @@ from zendo.judge.warm import START_SECONDS, WarmJudge, WarmJudgeError, _read_lin
 
 logger = logging.getLogger(__name__)
 
-MAX_SERVERS = 3  # batch judges one worker keeps (one per lesson), about 100 MB each
+MAX_SERVERS = 3  # batch judges one worker keeps (one per lesson), about 50 MB each
 GraderSet = tuple[tuple[str, ...], tuple[str, ...]]  # grader files, hidden ones among them
 
 
