@@ -62,6 +62,7 @@ def bank(learner: Learner, balances: dict[Any, int] | None = None, *, wal: bool 
     """A fresh bank file in the shared folder; its name there (see `inside`)."""
     name = f"bank-{next(_counter)}.db"
     with contextlib.closing(sqlite3.connect(learner.sandbox.shared / name)) as conn:
+        conn.execute("PRAGMA synchronous = OFF")  # a scratch file: no fsync to wait for
         if wal:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(SCHEMA.format(kind="INTEGER" if integer_ids else "TEXT"))
