@@ -42,7 +42,7 @@ from zendo.judge.runner import (
     run_job,
     write_results,
 )
-from zendo.judge.sandbox import SandboxLimits
+from zendo.judge.sandbox import OBSERVER_DIR, SandboxLimits
 from zendo.judge.spare import POOL, SpareShape, setup_imports
 
 logger = logging.getLogger(__name__)
@@ -317,10 +317,26 @@ def _plain_job(channel: Channel, job: Path) -> None:
     channel.answer({"exit": os.waitstatus_to_exitcode(status)})
 
 
+def _compile_observer() -> None:
+    """Write the observer's bytecode beside its source, once, from the trusted side.
+
+    Every sandbox imports the observer with `python -B` from a read-only bind of its
+    folder: without bytecode there (an editable install never writes it), each start
+    compiles the observer's source again, about 4 ms of the 36 ms a start costs. The
+    bytecode is checked against the source's time stamp and size, as any import does,
+    and the sandbox cannot write it. A folder this process may not write is left alone.
+    """
+    import compileall
+
+    with contextlib.suppress(OSError):
+        compileall.compile_dir(OBSERVER_DIR, quiet=2)
+
+
 def serve() -> None:
     """Imports, the first job, collection, then one child per job until stdin closes."""
     channel = Channel()
     _configure_hypothesis()  # before any grader is imported: the same settings everywhere
+    _compile_observer()
     channel.answer({"ready": True})
     first = channel.job()
     if first is None:
