@@ -9,7 +9,9 @@ look at real processes.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -259,3 +261,33 @@ def test_a_mypy_run_on_a_seed_copied_ahead_finds_what_a_fresh_copy_finds() -> No
     [(_, left)] = tools._seed_copies
     tools.discard_seed_copies()
     assert not left.exists()
+
+
+@pytest.mark.slow
+def test_a_check_survives_the_loss_of_the_job_child_forked_ahead(course: Course) -> None:
+    solution = course.root / "solutions" / "01_calc.ipynb"
+    server = ForkServer()
+    try:
+        assert server.judge is not None
+        assert _split_status(course, solution, server) == "pass"
+        judge = server.judge.pid
+        assert judge is not None
+        _wait_for_spares(judge)
+        children = [
+            int(entry.name)
+            for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and _parent(int(entry.name)) == judge
+        ]
+        assert len(children) == 1  # the next job's child, waiting with its spares
+        os.kill(children[0], signal.SIGKILL)
+        time.sleep(0.2)
+        assert _split_status(course, solution, server) == "pass"
+    finally:
+        server.close()
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None

@@ -211,6 +211,19 @@ class _Standby:
         os.close(job_read)
         os.close(report_write)
 
+    def ended(self) -> bool:
+        """Whether the child died before its job (then reaped here, its pipes closed)."""
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            pid = self.pid
+        if pid == 0:
+            return False
+        for fd in (self._job_write, self._report_read):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        return True
+
     def give(self, job: Path) -> None:
         """Hand the job over and give the child its own process group."""
         with contextlib.suppress(OSError):  # a child that died already: wait() tells
@@ -296,7 +309,10 @@ def serve() -> None:
     try:
         for line in sys.stdin.buffer:
             job = Path(str(json.loads(line)["job"]))
-            current, standby = standby or _Standby(Ahead()), None
+            if standby is None or standby.ended():  # never a check lost to a dead child
+                logger.warning("A job child forked ahead was gone; forking another")
+                standby = _Standby(Ahead())
+            current, standby = standby, None
             current.give(job)
             out.write(json.dumps({"pid": current.pid}).encode() + b"\n")
             out.flush()
