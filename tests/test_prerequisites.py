@@ -56,6 +56,12 @@ def test_prerequisites_that_name_earlier_lessons_load(tmp_path: Path) -> None:
     ]
 
 
+def test_a_copy_that_leaves_earlier_lessons_out_still_loads(tmp_path: Path) -> None:
+    """One lesson handed to a class alone: its prerequisites are lessons not in the copy."""
+    course = load_course(write_course(tmp_path, {"05_money": 'prerequisites = ["01_zen"]'}))
+    assert course.lessons[0].data.prerequisites == ["01_zen"]
+
+
 def test_a_lesson_without_the_field_has_none(tmp_path: Path) -> None:
     course = load_course(write_course(tmp_path, {"01_only": ""}))
     assert course.lessons[0].data.prerequisites == []

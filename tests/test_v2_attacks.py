@@ -217,7 +217,7 @@ def test_grading_as_an_unprivileged_user_holds_against_attacks() -> None:
         course = folder / "course"
         shutil.copytree(COURSE_V2, course)
         (folder / "tests").mkdir()
-        for name in ["__init__.py", "conftest.py", "test_v2_course.py"]:
+        for name in ["__init__.py", "conftest.py", "postgres_cluster.py", "test_v2_course.py"]:
             shutil.copy(REPO / "tests" / name, folder / "tests" / name)
         (folder / "probe.py").write_text(UNPRIVILEGED_PROBE, encoding="utf-8")
         token = f"zendo-attack-unprivileged-{time.monotonic_ns()}"
