@@ -207,12 +207,14 @@ def test_lesson_notebook_opens_and_closes_with_its_facts(lesson: Lesson) -> None
     lines = first.splitlines()
     [time_at] = [at for at, line in enumerate(lines) if line.startswith("Time: ")]
     assert lines[time_at].startswith(f"Time: {lesson.data.minutes} minutes")
-    # Issue 15: the prerequisites sit on the line right before the time estimate.
+    # Issue 15: the prerequisites are the paragraph right before the time estimate (a
+    # blank line between them, or markdown joins the two lines into one).
     expected = ", ".join(lesson.data.prerequisites) or "none"
-    assert time_at > 0
-    assert lines[time_at - 1] == f"Prerequisites: {expected}", (
-        f"the line before 'Time:' must be 'Prerequisites: {expected}', as in "
-        f"course/{lesson.stem}.toml; it is {lines[time_at - 1]!r}"
+    assert time_at > 1
+    assert lines[time_at - 1] == "", "a blank line must separate 'Prerequisites:' from 'Time:'"
+    assert lines[time_at - 2] == f"Prerequisites: {expected}", (
+        f"the paragraph before 'Time:' must be 'Prerequisites: {expected}', as in "
+        f"course/{lesson.stem}.toml; it is {lines[time_at - 2]!r}"
     )
     for text in (*lesson.data.questions, *lesson.data.objectives):
         assert text in first, f"not in the first cell: {text!r}"
