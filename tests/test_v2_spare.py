@@ -258,7 +258,7 @@ def test_a_mypy_run_on_a_seed_copied_ahead_finds_what_a_fresh_copy_finds() -> No
     assert ahead.findings == fresh.findings
     assert ahead.exit_code == fresh.exit_code
     assert len(tools._seed_copies) == 1  # one copy used, one left
-    [(_, left)] = tools._seed_copies
+    [(_, _, left)] = tools._seed_copies
     tools.discard_seed_copies()
     assert not left.exists()
 

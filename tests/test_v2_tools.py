@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zendo.judge import run_mypy, run_ruff
+from zendo.judge import run_mypy, run_ruff, tools
 
 FAKE_TOOL = "print('all good')\n"  # run as the tool, it would print this and exit 0
 
@@ -36,3 +36,29 @@ def test_tool_file_names_must_be_plain_python_files() -> None:
     for name in ["../escape.py", "pyproject.toml", ".hidden.py", "sub/dir.py"]:
         with pytest.raises(ValueError, match="plain"):
             run_ruff({name: "x = 1\n"}, select=["F"])
+
+
+SQLALCHEMY_FILE = """\
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+
+def make(url: str) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(create_async_engine(url))
+
+
+def wrong(sessions: async_sessionmaker[AsyncSession]) -> int:
+    return sessions  # a type error mypy must report with or without a seed
+"""
+
+
+def test_a_file_that_imports_sqlalchemy_gets_a_seed_with_it_and_the_same_findings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = {"bank.py": SQLALCHEMY_FILE}
+    assert tools.seeded_libraries(files) == ("sqlalchemy",)
+    assert tools.seeded_libraries({"plain.py": "import decimal\n"}) == ()
+    seeded = run_mypy(files)
+    assert [(f.line, f.code) for f in seeded.findings] == [(10, "return-value")]
+    monkeypatch.setattr(tools, "_mypy_seed", lambda libraries=(): None)  # check it all cold
+    assert run_mypy(files).findings == seeded.findings

@@ -12,6 +12,7 @@ of our own and an explicit config, so nothing a learner wrote (a fake `mypy` pac
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import importlib.metadata
@@ -44,7 +45,7 @@ _MYPY_LINE = re.compile(
 )
 _MYPY_CONFIG = "[mypy]\n"  # the engine's own: flags come from the command line
 mypy_runs = 0  # in this process: the warm judge copies the seed ahead for as many runs
-_seed_copies: list[tuple[int, Path]] = []  # (the process that made it, the copy)
+_seed_copies: list[tuple[int, Path, Path]] = []  # (the process that made it, its seed, the copy)
 _RUFF_CONFIG = "# Unused: ruff runs with --isolated.\n"
 
 
@@ -102,6 +103,44 @@ _SEED_SOURCE = (
     "import itertools, json, logging, math, pathlib, re, typing\n"
     "import pydantic\n"
 )
+# Libraries too big to check on every run (SQLAlchemy: 3 to 9 s), each with the modules
+# of it that lessons use. Files that import one get a seed that holds those too, built
+# once per machine and set of libraries; mypy's cache never changes a verdict, only
+# how long it takes.
+_SEEDED_LIBRARIES: dict[str, tuple[str, ...]] = {
+    "sqlalchemy": (
+        "sqlalchemy", "sqlalchemy.orm", "sqlalchemy.ext.asyncio", "sqlalchemy.exc",
+        "sqlalchemy.event", "sqlalchemy.engine",
+    ),
+    "fastapi": ("fastapi", "fastapi.responses", "fastapi.exceptions"),
+    "httpx": ("httpx",),
+    "tenacity": ("tenacity",),
+    "structlog": ("structlog",),
+}  # fmt: skip
+
+
+def seeded_libraries(files: Mapping[str, str]) -> tuple[str, ...]:
+    """The big libraries (of `_SEEDED_LIBRARIES`) that `files` import, sorted."""
+    found: set[str] = set()
+    for source in files.values():
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # mypy reports it; the plain seed serves
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found.update(top for name in names if (top := name.split(".")[0]) in _SEEDED_LIBRARIES)
+    return tuple(sorted(found))
+
+
+def _seed_source(libraries: Sequence[str]) -> str:
+    extra = [module for library in libraries for module in _SEEDED_LIBRARIES[library]]
+    return _SEED_SOURCE + "".join(f"import {module}\n" for module in extra)
 
 
 def run_mypy(files: Mapping[str, str], *extra_args: str) -> ToolRun:
@@ -112,9 +151,9 @@ def run_mypy(files: Mapping[str, str], *extra_args: str) -> ToolRun:
     """
     global mypy_runs
     mypy_runs += 1
-    seed = _mypy_seed()
+    seed = _mypy_seed(seeded_libraries(files))
     with _folder(files, "mypy.ini", _MYPY_CONFIG) as folder:
-        if seed is not None and not _take_seed_copy(folder / ".mypy_cache"):
+        if seed is not None and not _take_seed_copy(folder / ".mypy_cache", seed):
             shutil.copytree(seed, folder / ".mypy_cache")
         arguments = [*_MYPY_FLAGS, *extra_args, *files]
         if hasattr(os, "fork"):
@@ -194,44 +233,46 @@ def copy_seed_ahead(count: int) -> None:
     for _ in range(count):
         copy = Path(tempfile.mkdtemp(prefix="zendo-mypy-seed-")) / "cache"
         shutil.copytree(seed, copy)
-        _seed_copies.append((os.getpid(), copy))
+        _seed_copies.append((os.getpid(), seed, copy))
 
 
 def discard_seed_copies() -> None:
     """Delete the seed copies this process made and did not use."""
     while _seed_copies:
-        owner, copy = _seed_copies.pop()
+        owner, _seed, copy = _seed_copies.pop()
         if owner == os.getpid():
             shutil.rmtree(copy.parent, ignore_errors=True)
 
 
-def _take_seed_copy(target: Path) -> bool:
-    """Move a seed copy made ahead by this process to `target`; False if there is none."""
-    while _seed_copies:
-        owner, copy = _seed_copies.pop()
-        if owner != os.getpid():
-            continue  # a forked child's inheritance: its parent's to use
+def _take_seed_copy(target: Path, seed: Path) -> bool:
+    """Move a copy of `seed` made ahead by this process to `target`; False if there is none."""
+    for index, (owner, copied_from, copy) in enumerate(_seed_copies):
+        if owner != os.getpid() or copied_from != seed:
+            continue  # a forked child's inheritance (its parent's to use), or another seed
+        del _seed_copies[index]
         try:
             copy.rename(target)
         except OSError:
             shutil.rmtree(copy.parent, ignore_errors=True)
-            continue
+            return False
         shutil.rmtree(copy.parent, ignore_errors=True)
         return True
     return False
 
 
-def _mypy_seed() -> Path | None:
-    """The seed cache folder, built on first use; None where no cache folder is writable."""
+def _mypy_seed(libraries: Sequence[str] = ()) -> Path | None:
+    """The seed cache folder (with `libraries` too), built on first use; None where no
+    cache folder is writable."""
+    source = _seed_source(libraries)
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "zendo"
     tag = f"mypy-{importlib.metadata.version('mypy')}-py{sys.version_info[0]}{sys.version_info[1]}"
-    tag += "-" + hashlib.sha256(_SEED_SOURCE.encode()).hexdigest()[:8]  # a new list, a new seed
+    tag += "-" + hashlib.sha256(source.encode()).hexdigest()[:8]  # a new list, a new seed
     seed = base / f"{tag}-seed"
     if (seed / ".complete").is_file():
         return seed
     try:
         base.mkdir(parents=True, exist_ok=True)
-        with _folder({"zendo_seed.py": _SEED_SOURCE}, "mypy.ini", _MYPY_CONFIG) as folder:
+        with _folder({"zendo_seed.py": source}, "mypy.ini", _MYPY_CONFIG) as folder:
             command = [*_python_module("mypy"), *_MYPY_FLAGS, "zendo_seed.py"]
             try:
                 if _run(command, folder).returncode != 0:
