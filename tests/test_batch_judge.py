@@ -322,12 +322,17 @@ def test_a_learners_course_copy_is_judged_lesson_by_lesson(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(notebook), encoding="utf-8")
     course = load_course(root)
-    caplog.set_level("INFO", logger="zendo.judge.batch")
+    caplog.set_level("INFO", logger="zendo.judge.warm")
     results = grade_batch(course, find_submissions([class_folder], course), jobs=1, limits=Limits())
     assert [(r.source, r.points) for r in results] == [
         (f"{learner}/0{number}_part{number}.ipynb", 1)
         for learner in ("ada", "bob")
         for number in range(1, 5)
     ]
-    started = [record for record in caplog.records if record.message == "Started a batch judge"]
+    started = [
+        record
+        for record in caplog.records
+        if record.message == "Started a judge server"
+        and getattr(record, "server", None) == "batch judge"
+    ]
     assert len(started) == 4

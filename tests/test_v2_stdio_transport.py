@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_v2_sandbox import processes_with
 from zendo._course import load_course
 from zendo._extract import extract_from_notebook
 from zendo._limits import Limits
@@ -136,21 +137,9 @@ def test_no_process_survives_the_sandbox(start: Start) -> None:
     assert learner.call("orphan").value is True
     learner.close()
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _processes_with(marker):
+    while time.monotonic() < deadline and processes_with(marker):
         time.sleep(0.05)
-    assert _processes_with(marker) == []
-
-
-def _processes_with(token: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if token.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+    assert processes_with(marker) == []
 
 
 def test_a_lesson_grades_the_same_over_stdio(tmp_path: Path) -> None:

@@ -30,20 +30,12 @@ stdout is the warm judge's: `{"job": PATH}` in; `{"pid": N}` once a child has th
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import signal
-import subprocess
-import sys
-import tempfile
-import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import IO
 
-from zendo.judge.warm import START_SECONDS, WarmJudge, WarmJudgeError, _read_line
+from zendo.judge.warm import WarmJudge, WarmJudgeError
 
 logger = logging.getLogger(__name__)
 
@@ -84,82 +76,8 @@ def _grader_set(job_path: Path) -> GraderSet:
         raise WarmJudgeError(f"The job file {job_path} cannot be read: {error}.") from None
 
 
-class _Server:
-    """The client of one batch judge process, started on first use."""
+class _Server(WarmJudge):
+    """The client of one batch judge process: a warm judge's, running `batch_server`."""
 
-    def __init__(self) -> None:
-        self._process: subprocess.Popen[bytes] | None = None
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-
-    def run(self, job_path: Path, *, hard_limit: float) -> int | None:
-        process = self._started()
-        stdin, stdout = _pipes(process)
-        try:
-            stdin.write(json.dumps({"job": str(job_path)}).encode() + b"\n")
-            stdin.flush()
-            # The first job waits for the graders' collection too.
-            started = _read_line(stdout, START_SECONDS)
-        except OSError as error:
-            self.close()
-            raise WarmJudgeError(f"The batch judge stopped answering: {error}.") from None
-        child = started.get("pid") if started is not None else None
-        if not isinstance(child, int):
-            self.close()
-            raise WarmJudgeError("The batch judge did not start the job.")
-        ended = _read_line(stdout, hard_limit)
-        if ended is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child, signal.SIGKILL)
-            if _read_line(stdout, 10.0) is None:  # the server still answers: stay in step
-                self.close()
-            return None
-        code = ended.get("exit")
-        return code if isinstance(code, int) else 1
-
-    def close(self) -> None:
-        if self._process is None:
-            return
-        process, self._process = self._process, None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                stream.close()
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
-
-    def _started(self) -> subprocess.Popen[bytes]:
-        if self._process is not None and self._process.poll() is None:
-            return self._process
-        self.close()
-        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        began = time.monotonic()
-        # A private working folder, as the warm judge's: nothing lands beside the learner's.
-        self._folder = tempfile.TemporaryDirectory(prefix="zendo-batch-judge-")
-        env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(self._folder.name) / ".hypothesis")
-        self._process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "zendo.judge.batch_server"],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=self._folder.name,
-            start_new_session=True,
-        )
-        ready = _read_line(_pipes(self._process)[1], START_SECONDS)
-        if ready != {"ready": True}:
-            self.close()
-            raise WarmJudgeError("The batch judge did not start.")
-        logger.info(
-            "Started a batch judge", extra={"startup_seconds": round(time.monotonic() - began, 3)}
-        )
-        return self._process
-
-
-def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
-    if process.stdin is None or process.stdout is None:
-        raise WarmJudgeError("The batch judge has no pipes.")
-    return process.stdin, process.stdout
+    server_module = "zendo.judge.batch_server"
+    what = "batch judge"

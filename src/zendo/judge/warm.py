@@ -55,6 +55,9 @@ def fork_available() -> bool:
 class WarmJudge:
     """The client of one warm judge process, started on first use."""
 
+    server_module = "zendo.judge.warm"  # what the process runs: `python -m` this
+    what = "warm judge"  # what messages call it
+
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
@@ -69,11 +72,11 @@ class WarmJudge:
             started = _read_line(stdout, START_SECONDS)
         except OSError as error:
             self.close()
-            raise WarmJudgeError(f"The warm judge stopped answering: {error}.") from None
+            raise WarmJudgeError(f"The {self.what} stopped answering: {error}.") from None
         child = started.get("pid") if started is not None else None
         if not isinstance(child, int):
             self.close()
-            raise WarmJudgeError("The warm judge did not start the job.")
+            raise WarmJudgeError(f"The {self.what} did not start the job.")
         ended = _read_line(stdout, hard_limit)
         if ended is None:
             with contextlib.suppress(ProcessLookupError):
@@ -108,15 +111,16 @@ class WarmJudge:
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is None:
             return self._process
+        self.close()  # a process that died: reap it and drop its folder
         env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         began = time.monotonic()
         # A private working folder: nothing a judge writes (hypothesis's storage, a
         # tool's leftovers) lands in the learner's notebook folder.
-        self._folder = tempfile.TemporaryDirectory(prefix="zendo-warm-judge-")
+        self._folder = tempfile.TemporaryDirectory(prefix=f"zendo-{self.what.replace(' ', '-')}-")
         env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(self._folder.name) / ".hypothesis")
-        self._process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "zendo.judge.warm"],
+        self._process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
+            [sys.executable, "-P", "-m", self.server_module],
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -127,10 +131,10 @@ class WarmJudge:
         ready = _read_line(_pipes(self._process)[1], START_SECONDS)
         if ready != {"ready": True}:
             self.close()
-            raise WarmJudgeError("The warm judge did not start.")
+            raise WarmJudgeError(f"The {self.what} did not start.")
         logger.info(
-            "Started a warm judge",
-            extra={"startup_seconds": round(time.monotonic() - began, 3)},
+            "Started a judge server",
+            extra={"server": self.what, "startup_seconds": round(time.monotonic() - began, 3)},
         )
         return self._process
 
