@@ -26,8 +26,13 @@ lab: $(LAB_READY)
 
 # ZENDO_REQUIRE_POSTGRES=1: the transactions graders' PostgreSQL half must run here; a
 # missing server is a failure, not a skip (tests/postgres_cluster.py).
+# Two workers, a test file each (module fixtures such as kernels and course copies are
+# built once): grading mostly waits on its child processes, so one worker leaves a core
+# idle. `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
 test: $(TEST_READY) system-packages
-	ZENDO_REQUIRE_POSTGRES=1 PATH="$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_OPTIONS)
+	ZENDO_REQUIRE_POSTGRES=1 PATH="$(BIN):$$PATH" $(BIN)/python -m pytest \
+	  -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_OPTIONS)
 
 # Debian packages the tests need: Chromium for the browser test, bubblewrap for the
 # learner sandbox, PostgreSQL's server for the transactions graders (a throwaway cluster
