@@ -117,7 +117,7 @@ def test_an_answer_past_the_protocol_cap_ends_the_sandbox(start: Start) -> None:
         "    try:\n        os.fstat(n)\n        return n\n    except OSError:\n        return -1\n",
         10.0,
     )
-    with pytest.raises(SandboxDied):
+    with pytest.raises(SandboxDied, match="larger than the protocol allows"):
         learner.call("flood")
 
 

@@ -39,7 +39,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .stdio_channel import ChannelClosed, ChannelTimeout, StdioChannel
+from .stdio_channel import ChannelClosed, ChannelOverflow, ChannelTimeout, StdioChannel
 
 logger = logging.getLogger(__name__)
 
@@ -382,10 +382,10 @@ class Sandbox:
                 return self._channel.read_line(deadline)
             except ChannelTimeout:
                 self._time_out()
-            except ChannelClosed as closed:
-                if "larger" in str(closed):
-                    self.kill()
-                    raise SandboxDied(str(closed)) from None
+            except ChannelOverflow as overflow:
+                self.kill()
+                raise SandboxDied(str(overflow)) from None
+            except ChannelClosed:
                 self._died()
         import select
 

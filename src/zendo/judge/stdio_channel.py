@@ -38,6 +38,10 @@ class ChannelClosed(Exception):  # noqa: N818 - a state of the conversation
     """The other side closed its end, or sent a line longer than the protocol allows."""
 
 
+class ChannelOverflow(ChannelClosed):
+    """The other side sent a line longer than the protocol allows."""
+
+
 class _Oversized:
     """Put on the line queue when an answer grew past the cap without a newline."""
 
@@ -87,7 +91,7 @@ class StdioChannel:
             raise ChannelClosed("The sandbox closed its output.")
         if isinstance(line, _Oversized):
             self._lines.put(line)
-            raise ChannelClosed("The sandbox sent an answer larger than the protocol allows.")
+            raise ChannelOverflow("The sandbox sent an answer larger than the protocol allows.")
         return line
 
     def close(self) -> None:
