@@ -84,7 +84,10 @@ split = _right if not any(_seen) and _age() > 0.5 else _wrong
 @pytest.fixture
 def course(tmp_path: Path) -> Course:
     if shutil.which("bwrap") is None:
-        pytest.skip("spares are checked inside bubblewrap, which this machine lacks")
+        pytest.fail(
+            "spares are checked inside bubblewrap, which this machine lacks: "
+            "sudo apt-get install -y bubblewrap (make test does it as root)"
+        )
     root = tmp_path / "course"
     shutil.copytree(COURSE_V2, root)
     return load_course(root)
