@@ -121,3 +121,16 @@ def test_ruff_commands_run_over_a_private_project_with_relative_paths() -> None:
 def test_ruff_project_files_must_be_plain_relative_names(name: str) -> None:
     with pytest.raises(ValueError, match="relative path of plain names"):
         run_ruff_command({name: ""}, "check", "--no-cache", ".")
+
+
+def test_a_helper_is_sent_once_per_loaded_module_and_again_after_a_restart(start: Start) -> None:
+    learner = start("def spin():\n    while True:\n        pass\n")
+    counting = "import itertools\nSENT = next(itertools.count())\n"
+    helper, module = learner.helper("zendo_counting_helper", counting)
+    assert learner.helper("zendo_counting_helper", counting) == (helper, module)
+    with pytest.raises(LearnerFailure), learner.time_limit(0.2):  # restarts the sandbox
+        learner.call("spin")
+    again, reloaded = learner.helper("zendo_counting_helper", counting)
+    assert reloaded is not module
+    assert again is not helper
+    assert again.get("SENT").value == 0

@@ -244,6 +244,7 @@ class Learner:
     _limit: float | None = None
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _gone: SandboxGone | None = None
+    _helpers: dict[str, tuple[Handle, Handle]] = field(default_factory=dict)  # (module, helper)
 
     def start(self) -> None:
         """Start the sandbox (unless it is a spare, started ahead) and load the learner's
@@ -327,6 +328,18 @@ class Learner:
         helper = defined.handle
         helper.origin = name
         return helper
+
+    def helper(self, name: str, source: str) -> tuple[Handle, Handle]:
+        """`define` once per loaded learner module: the helper's handle and the module's.
+
+        A grader's scenarios ask for their helper module in every test; it is sent once,
+        and again only after the sandbox restarted (a new learner module handle).
+        """
+        module = self._module()
+        found = self._helpers.get(name)
+        if found is None or found[0] is not module:
+            found = self._helpers[name] = (module, self.define(name, source))
+        return found[1], module
 
     @contextmanager
     def time_limit(self, seconds: float) -> Iterator[None]:

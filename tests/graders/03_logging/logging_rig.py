@@ -12,8 +12,6 @@ data with values it computes on its own side; no expected value is in this text.
 
 from __future__ import annotations
 
-import weakref
-
 from zendo.judge import Handle, Learner
 
 RIG_SOURCE = r'''
@@ -385,16 +383,7 @@ def traced_tasks(module):
 '''
 
 
-# One rig per loaded learner module: a restarted sandbox loads a new module handle.
-_RIGS: weakref.WeakKeyDictionary[Handle, Handle] = weakref.WeakKeyDictionary()
-
-
 def rig(learner: Learner) -> tuple[Handle, Handle]:
-    """The scenarios' module in the sandbox, and the learner's module to hand them."""
-    module = learner.module
-    if module is None:  # the fixture starts the sandbox; this keeps mypy and readers honest
-        raise RuntimeError("The learner's module is not loaded.")
-    helper = _RIGS.get(module)
-    if helper is None:
-        helper = _RIGS[module] = learner.define("zendo_logging_rig", RIG_SOURCE)
-    return helper, module
+    """The scenarios' module in the sandbox (sent once per loaded learner module), and the
+    learner's module to hand them."""
+    return learner.helper("zendo_logging_rig", RIG_SOURCE)

@@ -41,20 +41,11 @@ SCHEMA = (
     " balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0))"
 )
 _counter = itertools.count(1)
-_scenarios: dict[int, Handle] = {}
 
 
 def scenarios(learner: Learner) -> tuple[Handle, Handle]:
     """The scenarios' module in the sandbox (sent once per sandbox), and the learner's module."""
-    module = learner.module
-    if module is None:
-        learner.get("__name__")  # starts the sandbox and loads the learner's module
-        module = learner.module
-    assert module is not None
-    helper = _scenarios.get(id(module))
-    if helper is None:
-        helper = _scenarios[id(module)] = learner.define(SCENARIOS_MODULE, SOURCE)
-    return helper, module
+    return learner.helper(SCENARIOS_MODULE, SOURCE)
 
 
 def bank(learner: Learner, balances: dict[Any, int] | None = None, *, wal: bool = True,
