@@ -152,3 +152,31 @@ def test_zendo_check_picks_the_v2_judge_for_a_lesson_that_declares_it(
     ]
     first = exercises[0]["tests"][0]
     assert first["message"] == NOT_DONE
+
+
+def test_before_tests_functions_run_once_for_their_exercises_and_never_decide(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "course"
+    shutil.copytree(COURSE_V2, root)
+    grader = root / "tests" / "graders" / "test_01_calc.py"
+    calls = tmp_path / "before-tests.log"
+    grader.write_text(
+        grader.read_text()
+        + f"""
+
+@before_tests("calc.split")
+def record_split(submitted: Submitted) -> None:
+    with open({str(calls)!r}, "a") as file:
+        file.write(submitted.exercise_id + "\\n")
+
+
+@before_tests("calc.money")
+def break_early(submitted: Submitted) -> None:
+    raise RuntimeError("a before_tests function that fails is only logged")
+"""
+    )
+    run = grade_notebook(root, root / "solutions" / "01_calc.ipynb", ["calc.split", "calc.money"])
+    assert run.fate == "finished", run.detail
+    assert set(statuses(run).values()) == {"pass"}
+    assert calls.read_text() == "calc.split\n"  # once, and not for calc.typed (not graded)

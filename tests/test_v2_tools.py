@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from zendo.judge import run_mypy, run_ruff, tools
@@ -62,3 +64,38 @@ def test_a_file_that_imports_sqlalchemy_gets_a_seed_with_it_and_the_same_finding
     assert [(f.line, f.code) for f in seeded.findings] == [(10, "return-value")]
     monkeypatch.setattr(tools, "_mypy_seed", lambda libraries=(): None)  # check it all cold
     assert run_mypy(files).findings == seeded.findings
+
+
+UNTYPED = {"calc_typed.py": "def mean(values):\n    return sum(values)\n"}
+
+
+def test_a_mypy_run_started_early_is_the_run_the_grader_then_asks_for() -> None:
+    runs_before = tools.mypy_runs
+    tools.start_mypy(UNTYPED)
+    tools.start_mypy(UNTYPED)  # the same run twice: started once
+    assert tools.mypy_runs == runs_before + 1
+    early = run_mypy(UNTYPED)
+    assert tools.mypy_runs == runs_before + 1  # collected, not run again
+    assert early == run_mypy(UNTYPED)  # the same answer as a run made on the spot
+    assert tools.mypy_runs == runs_before + 2
+
+
+def test_a_run_started_for_other_files_or_flags_is_not_taken() -> None:
+    tools.start_mypy(UNTYPED, "--allow-untyped-defs")
+    try:
+        run = run_mypy(UNTYPED)  # other flags: run on the spot, with the grader's flags
+        assert [f.code for f in run.findings] == ["no-untyped-def"]
+    finally:
+        tools.discard_early_runs()
+
+
+def test_early_runs_nobody_asked_for_are_killed_and_their_folders_deleted() -> None:
+    tools.start_mypy(UNTYPED)
+    [early] = tools._early_runs
+    folder = early.folder.path
+    assert folder.is_dir()
+    tools.discard_early_runs()
+    assert tools._early_runs == []
+    assert not folder.exists()
+    with pytest.raises(ChildProcessError):  # killed and reaped: no zombie is left
+        os.waitpid(early.pid, os.WNOHANG)

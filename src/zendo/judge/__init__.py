@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     )
     from zendo.judge.kinds import a_kind, kind
     from zendo.judge.logs import LogCapture, LogEntry, capture_logs
-    from zendo.judge.mypy_graded import run_mypy_graded
+    from zendo.judge.mypy_graded import run_mypy_graded, start_mypy_graded
     from zendo.judge.ruff_project import CommandRun, run_ruff_command
     from zendo.judge.sandbox import SandboxDied, SandboxGone, SandboxTimeout
     from zendo.judge.toolkit import (
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Raises,
         Row,
         Submitted,
+        before_tests,
         check_table,
         exercise,
         expect,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
         property_test,
         same,
     )
-    from zendo.judge.tools import Finding, ToolRun, run_mypy, run_ruff
+    from zendo.judge.tools import Finding, ToolRun, run_mypy, run_ruff, start_mypy
     from zendo.judge.values import Iterate
 
 # Names load on first use, so the engine can start a judge (zendo.judge.runner,
@@ -62,12 +63,13 @@ _HOMES = {
                "SubmissionBroken", "TooSlow", "show"],
     "kinds": ["a_kind", "kind"],
     "logs": ["LogCapture", "LogEntry", "capture_logs"],
-    "mypy_graded": ["run_mypy_graded"],
+    "mypy_graded": ["run_mypy_graded", "start_mypy_graded"],
     "ruff_project": ["CommandRun", "run_ruff_command"],
     "sandbox": ["SandboxDied", "SandboxGone", "SandboxTimeout"],
-    "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "check_table", "exercise", "expect",
-                "expect_outcome", "fail", "hypothesis_settings", "property_test", "same"],
-    "tools": ["Finding", "ToolRun", "run_mypy", "run_ruff"],
+    "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "before_tests", "check_table",
+                "exercise", "expect", "expect_outcome", "fail", "hypothesis_settings",
+                "property_test", "same"],
+    "tools": ["Finding", "ToolRun", "run_mypy", "run_ruff", "start_mypy"],
     "values": ["Iterate"],
 }  # fmt: skip
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
@@ -102,6 +104,7 @@ __all__ = [
     "TooSlow",
     "ToolRun",
     "a_kind",
+    "before_tests",
     "capture_logs",
     "caught",
     "check_table",
@@ -118,4 +121,6 @@ __all__ = [
     "run_ruff_command",
     "same",
     "show",
+    "start_mypy",
+    "start_mypy_graded",
 ]

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import zendo.observer
-from zendo.judge.tools import ToolRun, run_mypy
+from zendo.judge.tools import ToolRun, run_mypy, start_mypy
 
 STAND_INS = Path(zendo.observer.__file__).resolve().parent / "stub"
 
@@ -35,6 +35,14 @@ def run_mypy_graded(files: Mapping[str, str], *extra_args: str) -> ToolRun:
     learner's with `run.in_file(name)`.
     """
     return run_mypy(files, "--config-file", str(_config()), *extra_args)
+
+
+def start_mypy_graded(files: Mapping[str, str], *extra_args: str) -> None:
+    """Start `run_mypy_graded(files, *extra_args)` now; that call then collects its answer.
+
+    For a grader's `before_tests` function (`zendo.judge.toolkit.before_tests`).
+    """
+    start_mypy(files, "--config-file", str(_config()), *extra_args)
 
 
 @cache

@@ -18,8 +18,8 @@ import pytest
 from zendo.judge.client import Learner, LearnerFailure
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
 from zendo.judge.spare import POOL, SpareShape, setup_imports
-from zendo.judge.toolkit import Submitted
-from zendo.judge.tools import ToolTimeout
+from zendo.judge.toolkit import BEFORE_TESTS, Submitted
+from zendo.judge.tools import ToolTimeout, discard_early_runs
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +90,32 @@ class JudgePlugin:
         shapes = [self._shape(self.exercises[exercise_id]) for exercise_id in sorted(needed)]
         POOL.wanted = shapes  # the warm judge starts the next job's spares like these
         POOL.top_up(shapes)
+        self._before_tests(session.items)
+
+    def _before_tests(self, items: list[pytest.Item]) -> None:
+        """Call the graders' `before_tests` functions of this job's exercises, once each.
+
+        They start slow pure work early (mypy); a test that finds nothing started does
+        the work itself, so one that raises is only logged.
+        """
+        modules = {
+            id(module): module for item in items if (module := getattr(item, "module", None))
+        }
+        for module in modules.values():
+            for function in list(vars(module).values()):
+                exercise_id = getattr(function, BEFORE_TESTS, None)
+                if not callable(function) or exercise_id not in self.exercises:
+                    continue
+                job = self.exercises[exercise_id]
+                try:
+                    function(
+                        Submitted(job.exercise_id, job.module, job.source, job.cell_start_line)
+                    )
+                except Exception as error:  # never a verdict: the tests do the work themselves
+                    logger.warning(
+                        "A grader's before_tests function failed",
+                        extra={"exercise": exercise_id, "error": type(error).__name__},
+                    )
 
     @pytest.fixture
     def learner(self, request: pytest.FixtureRequest) -> Learner:
@@ -186,6 +212,7 @@ class JudgePlugin:
         for found in self.learners.values():
             found.close()
         POOL.close()  # spares this run started, or was given, and did not use
+        discard_early_runs()  # tool runs a before_tests function started and no test wanted
 
 
 TOOL_STARVED = (

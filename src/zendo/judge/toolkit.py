@@ -34,6 +34,30 @@ def exercise(exercise_id: str, weight: int = 1, *, title: str = "") -> pytest.Ma
     return pytest.mark.exercise(exercise_id, weight=weight, title=title)
 
 
+BEFORE_TESTS = "_zendo_before_tests"  # the attribute `before_tests` marks a function with
+
+
+def before_tests(exercise_id: str) -> Callable[[F], F]:
+    """Run the function once per graded submission, before `exercise_id`'s first test.
+
+    For starting slow, pure work early, never for judging: it gets the `Submitted`
+    source and may start tool runs (`start_mypy_graded`) whose answers the tests then
+    collect, so mypy checks on one core while the sandbox answers tests on the other.
+    Whatever it raises is logged and ignored; a test that needs a run it did not start
+    runs it itself, so a verdict never depends on it.
+
+        @before_tests("transactions.async_transfer")
+        def start_mypy(submitted: Submitted) -> None:
+            start_mypy_graded({CELL: submitted.source})
+    """
+
+    def mark(function: F) -> F:
+        setattr(function, BEFORE_TESTS, exercise_id)
+        return function
+
+    return mark
+
+
 def expect(condition: object, message: str, *, hint: str | None = None) -> None:
     """Fail the test with `message` and failure hint `hint` unless `condition` is true."""
     if not condition:

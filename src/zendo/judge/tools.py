@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -150,16 +150,114 @@ def run_mypy(files: Mapping[str, str], *extra_args: str) -> ToolRun:
     library alone (about 1 s saved per run); nothing learner-written ever enters it.
     """
     global mypy_runs
+    completed = _started_early(files, extra_args)
+    if completed is None:
+        mypy_runs += 1
+        with _folder(files, "mypy.ini", _MYPY_CONFIG) as folder:
+            arguments = _mypy_arguments(files, extra_args, folder)
+            if hasattr(os, "fork"):
+                completed = _mypy_in_a_fork(arguments, folder)
+            else:
+                completed = _run([*_python_module("mypy"), *arguments], folder)
+    return _mypy_findings(completed)
+
+
+def start_mypy(files: Mapping[str, str], *extra_args: str) -> None:
+    """Start `run_mypy(files, *extra_args)` now, in a forked child, and return at once.
+
+    The later `run_mypy` call with the same files and arguments then waits for this run
+    instead of starting its own: a grader's `before_tests` function calls it so that mypy
+    checks on one core while the sandbox answers the other tests on the other. Only a
+    cache of this process: a run never started, failed or timed out is simply run again
+    by `run_mypy`, so the verdict never depends on it. Without fork, it does nothing.
+    """
+    global mypy_runs
+    key = _run_key(files, extra_args)
+    if not hasattr(os, "fork") or any(run.key == key for run in _early_runs if run.mine):
+        return
     mypy_runs += 1
+    folder = _folder(files, "mypy.ini", _MYPY_CONFIG)
+    path = folder.__enter__()
+    try:
+        pid, answer = _fork_mypy(_mypy_arguments(files, extra_args, path), path)
+    except BaseException:
+        folder.__exit__()
+        raise
+    _early_runs.append(_EarlyRun(key, pid, answer, folder, time.monotonic()))
+
+
+def discard_early_runs() -> None:
+    """Kill this process's mypy runs started early and never asked for, and delete them."""
+    for run in [run for run in _early_runs if run.mine]:
+        _early_runs.remove(run)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(run.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(run.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(run.answer)
+        run.folder.__exit__()
+
+
+@dataclass
+class _EarlyRun:
+    """A mypy run `start_mypy` forked ahead of the `run_mypy` call that will want it."""
+
+    key: str
+    pid: int
+    answer: int  # the read end of the child's answer pipe
+    folder: _folder
+    started: float
+    owner: int = field(default_factory=os.getpid)
+
+    @property
+    def mine(self) -> bool:
+        return self.owner == os.getpid()  # a forked child's inheritance is its parent's
+
+
+_early_runs: list[_EarlyRun] = []
+
+
+def _run_key(files: Mapping[str, str], extra_args: Sequence[str]) -> str:
+    return json.dumps([sorted(files.items()), list(extra_args)])
+
+
+def _started_early(
+    files: Mapping[str, str], extra_args: Sequence[str]
+) -> subprocess.CompletedProcess[str] | None:
+    """The answer of the run `start_mypy` began for these files, or None (run it now)."""
+    key = _run_key(files, extra_args)
+    for run in _early_runs:
+        if run.mine and run.key == key:
+            _early_runs.remove(run)
+            break
+    else:
+        return None
+    try:
+        left = TOOL_TIMEOUT_SECONDS - (time.monotonic() - run.started)
+        answer = _read_all(run.answer, max(left, 0.0))
+        if answer is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(run.pid, signal.SIGKILL)
+            logger.warning(
+                "A grading tool started early ran past its limit; running it again",
+                extra={"tool": "mypy", "limit_seconds": TOOL_TIMEOUT_SECONDS},
+            )
+        os.waitpid(run.pid, 0)
+    finally:
+        run.folder.__exit__()
+    return None if answer is None else _completed(answer, ["mypy"])
+
+
+def _mypy_arguments(files: Mapping[str, str], extra_args: Sequence[str], folder: Path) -> list[str]:
+    """mypy's command line for a run in `folder`, whose cache starts as a copy of the seed."""
     seed = _mypy_seed(seeded_libraries(files))
-    with _folder(files, "mypy.ini", _MYPY_CONFIG) as folder:
-        if seed is not None and not _take_seed_copy(folder / ".mypy_cache", seed):
-            shutil.copytree(seed, folder / ".mypy_cache")
-        arguments = [*_MYPY_FLAGS, *extra_args, *files]
-        if hasattr(os, "fork"):
-            completed = _mypy_in_a_fork(arguments, folder)
-        else:
-            completed = _run([*_python_module("mypy"), *arguments], folder)
+    if seed is not None and not _take_seed_copy(folder / ".mypy_cache", seed):
+        shutil.copytree(seed, folder / ".mypy_cache")
+    return [*_MYPY_FLAGS, *extra_args, *files]
+
+
+def _mypy_findings(completed: subprocess.CompletedProcess[str]) -> ToolRun:
     findings = []
     for line in completed.stdout.splitlines():
         match = _MYPY_LINE.match(line)
@@ -318,39 +416,50 @@ def _mypy_in_a_fork(arguments: list[str], folder: Path) -> subprocess.CompletedP
     environment, reads only the files named and our config, and is killed past the limit.
     """
     for attempt in range(1, TOOL_ATTEMPTS + 1):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: check, report as JSON, and leave without clean-up
-            code = 2
-            try:
-                os.close(read_end)
-                os.chdir(folder)
-                for name in [key for key in os.environ if key.startswith("MYPY")]:
-                    del os.environ[name]
-                from mypy import api
-
-                out, err, code = api.run(arguments)
-                with os.fdopen(write_end, "wb") as report:
-                    report.write(json.dumps([out, err, code]).encode())
-            finally:
-                os._exit(0 if code in (0, 1) else 1)
-        os.close(write_end)
+        pid, read_end = _fork_mypy(arguments, folder)
         answer: bytes | None = _read_all(read_end, TOOL_TIMEOUT_SECONDS)
         if answer is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         if answer is not None:
-            try:
-                out, err, code = json.loads(answer)
-            except ValueError:
-                out, err, code = "", "mypy ended without an answer.", 2
-            return subprocess.CompletedProcess(["mypy", *arguments], int(code), out, err)
+            return _completed(answer, ["mypy", *arguments])
         logger.warning(
             "A grading tool ran past its limit",
             extra={"tool": "mypy", "attempt": attempt, "limit_seconds": TOOL_TIMEOUT_SECONDS},
         )
     raise ToolTimeout("mypy", TOOL_TIMEOUT_SECONDS, TOOL_ATTEMPTS)
+
+
+def _fork_mypy(arguments: list[str], folder: Path) -> tuple[int, int]:
+    """Fork a child that runs mypy's API in `folder`; its pid and its answer pipe's read end."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, report as JSON, and leave without clean-up
+        code = 2
+        try:
+            os.close(read_end)
+            os.chdir(folder)
+            for name in [key for key in os.environ if key.startswith("MYPY")]:
+                del os.environ[name]
+            from mypy import api
+
+            out, err, code = api.run(arguments)
+            with os.fdopen(write_end, "wb") as report:
+                report.write(json.dumps([out, err, code]).encode())
+        finally:
+            os._exit(0 if code in (0, 1) else 1)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _completed(answer: bytes, command: list[str]) -> subprocess.CompletedProcess[str]:
+    """The CompletedProcess a forked mypy's JSON answer stands for."""
+    try:
+        out, err, code = json.loads(answer)
+    except ValueError:
+        out, err, code = "", "mypy ended without an answer.", 2
+    return subprocess.CompletedProcess(command, int(code), out, err)
 
 
 def _read_all(fd: int, timeout: float) -> bytes | None:

@@ -14,10 +14,12 @@ from zendo.judge import (
     Learner,
     Submitted,
     ToolRun,
+    before_tests,
     exercise,
     expect,
     fail,
     run_mypy_graded,
+    start_mypy_graded,
 )
 
 LEARNER_MODULE = "learner_money"
@@ -93,6 +95,12 @@ CLIENT_FILE = "client_money.py"
 
 # One judge process grades one submission: its mypy run, kept for the second test.
 mypy_runs: dict[str, ToolRun] = {}
+
+
+@before_tests("money.value_object")
+def start_mypy(submitted: Submitted) -> None:
+    """mypy checks on the other core while the sandbox answers the value tests."""
+    start_mypy_graded({LEARNER_FILE: submitted.source, CLIENT_FILE: CLIENT_SOURCE})
 
 
 def mypy_money(submitted: Submitted) -> ToolRun:

@@ -29,7 +29,17 @@ from tx_helpers import (
     server,
 )
 
-from zendo.judge import Learner, Submitted, exercise, expect, fail, run_mypy_graded, show
+from zendo.judge import (
+    Learner,
+    Submitted,
+    before_tests,
+    exercise,
+    expect,
+    fail,
+    run_mypy_graded,
+    show,
+    start_mypy_graded,
+)
 
 logger = logging.getLogger(__name__)
 OPENING = {1: 10000, 2: 10000}
@@ -70,6 +80,12 @@ def expect_no_events_on_postgres(seen: dict[str, Any]) -> None:
         if "IMMEDIATE" in message or "isolation_level" in message:
             fail(f"On PostgreSQL, your transfer raised {describe(error)}.",
                  hint="sqlite_events_only")  # fmt: skip
+
+
+@before_tests("transactions.async_transfer")
+def start_mypy(submitted: Submitted) -> None:
+    """mypy checks the cell on the other core while the sandbox answers the other tests."""
+    start_mypy_graded({CELL: submitted.source})
 
 
 @exercise("transactions.async_transfer", title="A typed factory, and mypy --strict is clean")
