@@ -26,7 +26,7 @@ from zendo._limits import Limits
 from zendo.judge import tools
 from zendo.judge.client import Learner
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxLimits
-from zendo.judge.spare import SparePool, SpareShape, setup_imports
+from zendo.judge.spare import SparePool, SpareShape, grader_imports, leading_imports, preload_for
 from zendo.judge.tools import run_mypy
 
 COURSE_V2 = Path(__file__).parent / "fixtures" / "course_v2"
@@ -185,7 +185,7 @@ def test_spares_die_with_the_warm_judge(course: Course) -> None:
     assert not _alive(spares), f"spares left behind: {sorted(_alive(spares))}"
 
 
-def test_the_setup_imports_are_read_from_the_setup_cells_alone() -> None:
+def test_the_first_imports_are_the_setup_cells_and_the_cells_leading_imports() -> None:
     source = (
         "from __future__ import annotations\n"
         "import os.path, json\n"
@@ -194,10 +194,25 @@ def test_the_setup_imports_are_read_from_the_setup_cells_alone() -> None:
         "try:\n    import yaml\nexcept ImportError:\n    pass\n"
         "import json\n"
         "# exercise: x.y\n"
+        '"""The docstring of the cell."""\n'
         "import decimal\n"
+        "from fastapi import FastAPI\n"
+        "LIMIT = 3\n"
+        "import httpx\n"  # after another statement: runs later, so never ahead
     )
-    assert setup_imports(source, cell_start_line=10) == ("os.path", "json", "pydantic")
-    assert setup_imports("def broken(:\n# exercise: x.y\n", cell_start_line=2) == ()
+    assert leading_imports(source, cell_start_line=10) == (
+        "os.path", "json", "pydantic", "decimal", "fastapi"
+    )  # fmt: skip
+    assert leading_imports("def broken(:\n# exercise: x.y\nimport json\n", 2) == ("json",)
+    assert leading_imports("import json\n# exercise: x.y\ndef broken(:\n", 2) == ("json",)
+
+
+def test_a_sandbox_also_preloads_what_the_exercises_graders_declare() -> None:
+    grader_imports("x.served", "uvicorn")
+    grader_imports("x.served", "uvicorn", "json")  # declared twice: once in the list
+    source = "import json\n# exercise: x.served\nimport decimal\n"
+    assert preload_for("x.served", source, 2) == ("json", "decimal", "uvicorn")
+    assert preload_for("x.other", source, 2) == ("json", "decimal")
 
 
 def test_a_pool_hands_each_spare_out_once_and_kills_the_rest() -> None:

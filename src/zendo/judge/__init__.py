@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from zendo.judge.mypy_graded import run_mypy_graded, start_mypy_graded
     from zendo.judge.ruff_project import CommandRun, run_ruff_command
     from zendo.judge.sandbox import SandboxDied, SandboxGone, SandboxTimeout
+    from zendo.judge.spare import grader_imports
     from zendo.judge.toolkit import (
         BUDGETS,
         Raises,
@@ -66,6 +67,7 @@ _HOMES = {
     "mypy_graded": ["run_mypy_graded", "start_mypy_graded"],
     "ruff_project": ["CommandRun", "run_ruff_command"],
     "sandbox": ["SandboxDied", "SandboxGone", "SandboxTimeout"],
+    "spare": ["grader_imports"],
     "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "before_tests", "check_table",
                 "exercise", "expect", "expect_outcome", "fail", "hypothesis_settings",
                 "property_test", "same"],
@@ -112,6 +114,7 @@ __all__ = [
     "expect",
     "expect_outcome",
     "fail",
+    "grader_imports",
     "hypothesis_settings",
     "kind",
     "property_test",

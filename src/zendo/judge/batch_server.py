@@ -43,7 +43,7 @@ from zendo.judge.runner import (
     write_results,
 )
 from zendo.judge.sandbox import OBSERVER_DIR, SandboxLimits
-from zendo.judge.spare import POOL, SpareShape, setup_imports
+from zendo.judge.spare import POOL, SpareShape, preload_for
 
 logger = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ def _readable(fd: int) -> bool:
 
 
 def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
-    """Spares for the next submission: one per sandboxed exercise of this job, same imports."""
+    """Spares for the next submission: one per sandboxed exercise of this job, its imports."""
     try:
         job = JudgeJob.model_validate_json(job_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -266,7 +266,10 @@ def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
     )
     return [
         SpareShape(
-            limits, job.isolation, setup_imports(spec.source, spec.cell_start_line), job.stdio
+            limits,
+            job.isolation,
+            preload_for(spec.exercise_id, spec.source, spec.cell_start_line),
+            job.stdio,
         )
         for spec in job.exercises
         if spec.exercise_id in sandboxed

@@ -238,7 +238,7 @@ class Learner:
     used_seconds: float = 0.0
     import_printed: str = ""  # what the cell printed while it was loaded
     module: Handle | None = None
-    preload: tuple[str, ...] = ()  # the set-up cell's imports, done before the cell loads
+    preload: tuple[str, ...] = ()  # imported before the cell loads (`spare.preload_for`)
     preloaded: tuple[str, ...] = ()  # those a spare sandbox imported ahead
     greeted: bool = False  # the sandbox answered `hello` (a spare did it ahead)
     _limit: float | None = None
@@ -275,7 +275,7 @@ class Learner:
         self.import_printed = loaded.printed
 
     def greet(self) -> None:
-        """Check the observer's protocol version, then import the set-up cell's modules.
+        """Check the observer's protocol version, then import the modules of `preload`.
 
         Only module names travel, never learner code; what those imports print is dropped.
         A spare sandbox is greeted ahead, so here it only imports what it lacks.
@@ -287,7 +287,7 @@ class Learner:
             self.greeted = True
         missing = [name for name in self.preload if name not in self.preloaded]
         if missing:
-            self.request({"op": "preload", "modules": missing}, "the set-up imports").value  # noqa: B018
+            self.request({"op": "preload", "modules": missing}, "your first imports").value  # noqa: B018
             self.preloaded += tuple(missing)
 
     def call(self, name: str, *args: object, **kwargs: object) -> Observation:

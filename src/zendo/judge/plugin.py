@@ -17,7 +17,7 @@ import pytest
 
 from zendo.judge.client import Learner, LearnerFailure
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
-from zendo.judge.spare import POOL, SpareShape, setup_imports
+from zendo.judge.spare import POOL, SpareShape, preload_for
 from zendo.judge.toolkit import BEFORE_TESTS, Submitted
 from zendo.judge.tools import ToolTimeout, discard_early_runs
 
@@ -163,7 +163,7 @@ class JudgePlugin:
         return Submitted(job.exercise_id, job.module, job.source, job.cell_start_line)
 
     def _shape(self, job: ExerciseJob) -> SpareShape:
-        preload = setup_imports(job.source, job.cell_start_line)
+        preload = preload_for(job.exercise_id, job.source, job.cell_start_line)
         return SpareShape(self.limits, self.isolation, preload, self.stdio)
 
     def _job(self, request: pytest.FixtureRequest) -> ExerciseJob:

@@ -1,19 +1,21 @@
 """Sandboxes started before the submission they will hold is known: spares, and their pool.
 
 Starting a sandbox (bubblewrap, then Python, then the observer) and importing what a
-lesson's set-up cell imports (pydantic, PyYAML, ...) is most of a small check's time. A
-spare does that ahead: it is an ordinary sandbox, started with an empty stand-in file,
-greeted, and told to import the modules the set-up cell names (parsed here, on the
-trusted side, from the cell's import statements: no learner code runs ahead of time).
+lesson's code imports first (pydantic, PyYAML, FastAPI, ...) is most of a small check's
+time. A spare does that ahead: it is an ordinary sandbox, started with an empty stand-in
+file, greeted, and told to import the modules the graded source imports first (parsed
+here, on the trusted side, from its import statements: no learner code runs ahead of
+time) and those its graders declare (`grader_imports`).
 When the submission arrives, the judge writes its source into the spare's live
 read-only submission folder (`Sandbox.deliver`) and the observer loads it.
 
 Rules that keep spares safe:
 - a spare is used for one exercise of one submission, like any sandbox, and is never
   handed out again; nothing but the observer and the named library modules ran in it;
-- a spare's set-up imports are a subset of the submission's own set-up imports, which the
-  submission runs first anyway, so a spare and a sandbox started on demand load the
-  learner's code in the same state (`setup_imports` is used on every path);
+- a spare's preloaded modules are a subset of the submission's own (`preload_for`: its
+  first imports, which it runs first anyway, and the modules its graders import in the
+  sandbox), which every sandbox imports before the learner's code, so a spare and a
+  sandbox started on demand load the learner's code in the same state;
 - spares belong to the process that started them (`--die-with-parent`) and
   `SparePool.close` kills those left over.
 
@@ -50,7 +52,7 @@ MAX_PRELOAD = 64  # as the observer's own cap
 
 @dataclass(frozen=True)
 class SpareShape:
-    """What a sandbox must be to hold a submission: its limits, isolation and set-up imports."""
+    """What a sandbox must be to hold a submission: its limits, isolation and first imports."""
 
     limits: SandboxLimits
     isolation: Isolation
@@ -92,27 +94,77 @@ def shapes_from_data(data: object) -> list[SpareShape]:
         return []
 
 
-def setup_imports(source: str, cell_start_line: int) -> tuple[str, ...]:
-    """The modules the set-up cells import at top level (the lines before the exercise cell).
+def preload_for(exercise_id: str, source: str, cell_start_line: int) -> tuple[str, ...]:
+    """What a sandbox for this exercise imports before the learner's code loads.
 
+    On every path (a spare or a sandbox started on demand), so that the learner's code
+    always loads in the same state: the graded source's first imports
+    (`leading_imports`), then the library modules the exercise's graders make the sandbox
+    import (`grader_imports`).
+    """
+    names = [*leading_imports(source, cell_start_line), *_GRADER_IMPORTS.get(exercise_id, ())]
+    return tuple(dict.fromkeys(names))[:MAX_PRELOAD]
+
+
+def grader_imports(exercise_id: str, *modules: str) -> None:
+    """Declare library modules `exercise_id`'s graders make the sandbox import.
+
+    For graders whose helpers import a library inside the sandbox (uvicorn, to serve the
+    learner's app): a spare imports it ahead, off the clock. Call it at a grader
+    module's top level, once per exercise; a later call adds to the earlier ones.
+    """
+    known = _GRADER_IMPORTS.get(exercise_id, ())
+    _GRADER_IMPORTS[exercise_id] = tuple(dict.fromkeys([*known, *modules]))
+
+
+_GRADER_IMPORTS: dict[str, tuple[str, ...]] = {}
+
+
+def leading_imports(source: str, cell_start_line: int) -> tuple[str, ...]:
+    """The modules the graded source imports before anything else it does.
+
+    The set-up cells' top-level imports (the lines before the exercise cell), then the
+    exercise cell's own imports up to its first other statement (a docstring aside): the
+    learner's code imports them first thing when it loads, so importing them a moment
+    earlier (in a spare, ahead of time) changes nothing but when it is paid for.
     `import a.b` gives `a.b`; `from a.b import c` gives `a.b` (never `a.b.c`, which may
     be a name rather than a module); relative imports and `__future__` are skipped. A
-    set-up part that does not parse alone gives nothing: the learner's own import lines
-    then do all the work, as they always may.
+    part that does not parse alone gives nothing: the learner's own import lines then
+    do all the work, as they always may.
     """
-    setup = "".join(source.splitlines(keepends=True)[: max(cell_start_line - 1, 0)])
-    try:
-        tree = ast.parse(setup)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ()
-    names: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module)
+    lines = source.splitlines(keepends=True)
+    split = max(cell_start_line - 1, 0)
+    names = _imports("".join(lines[:split]), leading_only=False)
+    names += _imports("".join(lines[split:]), leading_only=True)
     unique = [name for name in dict.fromkeys(names) if name != "__future__"]
     return tuple(unique[:MAX_PRELOAD])
+
+
+def _imports(part: str, *, leading_only: bool) -> list[str]:
+    """The absolute imports among `part`'s top-level statements (only those before any
+    other statement, if `leading_only`)."""
+    try:
+        tree = ast.parse(part)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    names: list[str] = []
+    for number, node in enumerate(tree.body):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module:
+                names.append(node.module)
+        elif leading_only and not (number == 0 and _is_docstring(node)):
+            break
+    return names
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
 
 
 class SparePool:
@@ -187,7 +239,7 @@ class SparePool:
             spare.greeted = True
 
     def take(self, shape: SpareShape) -> Spare | None:
-        """A live spare that fits `shape` (same limits and isolation, set-up imports a subset).
+        """A live spare that fits `shape` (same limits and isolation, its preload a subset).
 
         Only a spare this process started is handed out: a forked child inherits its
         parent's pool, and a sandbox must never serve two processes (two submissions).

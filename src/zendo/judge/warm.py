@@ -301,7 +301,7 @@ def serve() -> None:
 
     Each child is forked ahead of its job, as soon as the previous job ended, and starts
     spare sandboxes shaped like the ones the previous job used: the next check of the
-    same lesson finds its sandbox running, observer and set-up imports loaded.
+    same lesson finds its sandbox running, observer and first imports loaded.
     """
     from zendo.judge.runner import prepare_judge
 

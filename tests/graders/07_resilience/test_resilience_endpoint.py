@@ -25,7 +25,10 @@ from resilience_helpers import (
 )
 from resilience_rig import rig
 
-from zendo.judge import Handle, Learner, exercise, expect, fail
+from zendo.judge import Handle, Learner, exercise, expect, fail, grader_imports
+
+# The rig serves the learner's app with uvicorn inside the sandbox: a spare imports it ahead.
+grader_imports("resilience.endpoint", "uvicorn")
 
 RECIPIENT = "9b2f4c1e-0c7a-4d53-8d2e-3f0a61f2c9aa"
 SENTINEL = "tok_SENTINEL"  # a marker the gateway's leak steps send, not a secret

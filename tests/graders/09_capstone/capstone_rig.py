@@ -13,7 +13,10 @@ learner's module. It holds no expected value.
 
 from __future__ import annotations
 
-from zendo.judge import Handle, Learner
+from zendo.judge import Handle, Learner, grader_imports
+
+# `serve` runs the learner's app with uvicorn inside the sandbox: a spare imports it ahead.
+grader_imports("capstone.payment_service", "uvicorn")
 
 RIG_SOURCE = r'''
 import logging
