@@ -5,13 +5,28 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder and a rename."""
+    with open_atomically(path) as file:
+        file.write(text)
+
+
+@contextmanager
+def open_atomically(path: Path) -> Iterator[TextIO]:
+    """A text stream that replaces `path` when the block ends, and never before.
+
+    What is written goes to a temporary file in the same folder, synced and renamed over
+    `path` once the block ends without an error; after an error (or a kill) `path` is as
+    it was, and the temporary file is removed (or, after a kill, left as `.NAME.xxxx`).
+    Large outputs are written piece by piece through it, never built whole in memory.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -19,7 +34,7 @@ def write_text_atomically(path: Path, text: str) -> None:
         # one the usual mode, so a shared course folder stays readable.
         os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
+            yield file
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)

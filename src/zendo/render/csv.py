@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from zendo._results import Report
+from zendo._results import Report, SubmissionResult
 from zendo._safe_text import for_spreadsheet
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 COLUMNS = [
     "learner",
@@ -27,26 +32,38 @@ def render_csv(report: Report) -> str:
     code writes the messages. No cell may start a spreadsheet formula.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for submission in report.submissions:
-        if not submission.exercises:
-            writer.writerow(
-                [_safe(submission.learner), _safe(submission.source), "",
-                 _safe(submission.status.value), 0, submission.max_points, "",
-                 _safe(submission.message)]
-            )  # fmt: skip
-        for exercise in submission.exercises:
-            problem = exercise.first_problem
-            message = problem.message if problem else exercise.message
-            if exercise.hidden_summary:  # counts only: a hidden check's content stays hidden
-                message = "; ".join(part for part in (message, exercise.hidden_summary) if part)
-            writer.writerow(
-                [_safe(submission.learner), _safe(submission.source), _safe(exercise.id),
-                 _safe(exercise.status.value), f"{exercise.points:g}", exercise.max_points,
-                 _safe(problem.hint_id if problem and problem.hint_id else ""), _safe(message)]
-            )  # fmt: skip
+    write_csv(buffer, report.submissions)
     return buffer.getvalue()
+
+
+def write_csv(stream: SupportsWrite[str], submissions: Iterable[SubmissionResult]) -> None:
+    """Write the CSV of `render_csv`, submission by submission, to `stream`."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for submission in submissions:
+        writer.writerows(csv_rows(submission))
+
+
+def csv_rows(submission: SubmissionResult) -> list[list[str | int]]:
+    """The rows of one submission: one per exercise, or one with its message if none."""
+    rows: list[list[str | int]] = []
+    if not submission.exercises:
+        rows.append(
+            [_safe(submission.learner), _safe(submission.source), "",
+             _safe(submission.status.value), 0, submission.max_points, "",
+             _safe(submission.message)]
+        )  # fmt: skip
+    for exercise in submission.exercises:
+        problem = exercise.first_problem
+        message = problem.message if problem else exercise.message
+        if exercise.hidden_summary:  # counts only: a hidden check's content stays hidden
+            message = "; ".join(part for part in (message, exercise.hidden_summary) if part)
+        rows.append(
+            [_safe(submission.learner), _safe(submission.source), _safe(exercise.id),
+             _safe(exercise.status.value), f"{exercise.points:g}", exercise.max_points,
+             _safe(problem.hint_id if problem and problem.hint_id else ""), _safe(message)]
+        )  # fmt: skip
+    return rows
 
 
 def _safe(text: str) -> str:

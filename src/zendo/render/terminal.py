@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import click
 
 from zendo._results import ExerciseResult, Report, Status, SubmissionResult
 from zendo.render._causes import causes_of
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 _MARKS = {
     Status.PASS: ("PASS", "green"),
@@ -95,19 +101,41 @@ def _wrap(text: str, indent: str) -> str:
 
 def render_batch_table(report: Report) -> str:
     """One line per submission: status, points, and what went wrong when it failed."""
-    rows = [("submission", "status", "points", "first problem")]
-    for submission in report.submissions:
-        problem = submission.message.splitlines()[0] if submission.message else ""
-        if not problem:
-            failing = [e for e in submission.exercises if e.status is not Status.PASS]
-            problem = f"{failing[0].id}: {failing[0].status.value}" if failing else ""
-        points = f"{submission.points:g}/{submission.max_points}"
-        rows.append((submission.source, submission.status.value, points, problem[:60]))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [
-        f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}".rstrip()
-        for row in rows
-    ]
-    passed = sum(s.status is Status.PASS for s in report.submissions)
-    lines.append(f"{passed} of {len(report.submissions)} submissions passed everything.")
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    write_batch_table(buffer, lambda: report.submissions)
+    return buffer.getvalue()
+
+
+def write_batch_table(
+    stream: SupportsWrite[str], submissions: Callable[[], Iterable[SubmissionResult]]
+) -> None:
+    """Write the table of `render_batch_table` to `stream`, a line at a time.
+
+    `submissions()` is read twice: once for the columns' widths, once for the lines.
+    """
+    header = ("submission", "status", "points", "first problem")
+    widths = [len(cell) for cell in header[:3]]
+    for submission in submissions():
+        row = _table_row(submission)
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=False)]
+    stream.write(_table_line(header, widths))
+    passed = total = 0
+    for submission in submissions():
+        stream.write(_table_line(_table_row(submission), widths))
+        passed += submission.status is Status.PASS
+        total += 1
+    stream.write(f"{passed} of {total} submissions passed everything.\n")
+
+
+def _table_row(submission: SubmissionResult) -> tuple[str, str, str, str]:
+    problem = submission.message.splitlines()[0] if submission.message else ""
+    if not problem:
+        failing = [e for e in submission.exercises if e.status is not Status.PASS]
+        problem = f"{failing[0].id}: {failing[0].status.value}" if failing else ""
+    points = f"{submission.points:g}/{submission.max_points}"
+    return (submission.source, submission.status.value, points, problem[:60])
+
+
+def _table_line(row: tuple[str, str, str, str], widths: list[int]) -> str:
+    line = f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}"
+    return line.rstrip() + "\n"
