@@ -8,15 +8,14 @@ the peak memory (ru_maxrss) of the engine process itself and, separately, of the
 largest of its child processes (the warm grading servers and the grading children they
 fork), and what the gradebook writes cost.
 
-The gradebook (JSON and CSV) is rewritten after every finished submission, with every
-result so far: this measures each of those writes (building the report, rendering,
-writing) as the gradebook grows, and prints the cost of one write at each size and the
-share of the whole command spent writing. A cost per write that grows with the number
-of submissions makes the batch's total write cost quadratic.
+Each finished result is appended to the batch's journal (`zendo._journal`), and the
+gradebook (JSON and CSV) is written once, at the end, from the journal: this times each
+append (which must not grow with the results before it) and the final write, and prints
+the share of the whole command spent writing.
 
 The engine runs as `zendo` does (its click entry point, `zendo.cli:main`), in a child
-process started from this script with `--as-engine`, which only wraps the gradebook
-writer and the report builder with a timer and writes the timings and the process's
+process started from this script with `--as-engine`, which only wraps the journal's
+append and the gradebook writer with a timer and writes the timings and the process's
 resource usage to a file when the command ends. Nothing is asserted; figures are
 printed.
 
@@ -61,20 +60,16 @@ def timed(events: list[tuple[str, int, float]], name: str, size: Any, call: Any)
 
 def as_engine(out: Path, arguments: list[str]) -> None:
     """Run `zendo ARGUMENTS` in this process with timed gradebook writes; save the figures."""
-    import zendo._cli_instructor
-    import zendo._grade
+    import zendo._journal
     from zendo.cli import main
 
     events: list[tuple[str, int, float]] = []
-    grade_command = vars(zendo._cli_instructor)  # the grade command looks its writer up here
-    grade_command["write_gradebook"] = timed(
-        events,
-        "write",
-        lambda path, report: len(report.submissions),
-        grade_command["write_gradebook"],
+    journal = zendo._journal.Journal
+    journal.add = timed(  # type: ignore[method-assign]
+        events, "append", lambda self, result: len(self), journal.add
     )
-    zendo._grade.make_report = timed(
-        events, "report", lambda course, submissions: len(submissions), zendo._grade.make_report
+    zendo._journal.write_gradebook_from = timed(
+        events, "write", lambda path, journal: len(journal), zendo._journal.write_gradebook_from
     )
     began = time.perf_counter()
     code: object = 0
@@ -93,20 +88,10 @@ def as_engine(out: Path, arguments: list[str]) -> None:
         "children_maxrss_kb": children.ru_maxrss,
         "engine_cpu": itself.ru_utime + itself.ru_stime,
         "children_cpu": children.ru_utime + children.ru_stime,
-        "saves": saves(events),
+        "appends": [(size, seconds) for name, size, seconds in events if name == "append"],
+        "writes": [(size, seconds) for name, size, seconds in events if name == "write"],
     }
     out.write_text(json.dumps(figures), encoding="utf-8")
-
-
-def saves(events: list[tuple[str, int, float]]) -> list[tuple[int, float]]:
-    """Each gradebook save: (results in it, seconds), the write plus the report built for it."""
-    found = []
-    for number, (name, size, seconds) in enumerate(events):
-        if name == "write":
-            before = events[number - 1] if number else ("", 0, 0.0)
-            report = before[2] if before[0] == "report" and before[1] == size else 0.0
-            found.append((size, seconds + report))
-    return found
 
 
 def make_copies(folder: Path, count: int) -> None:
@@ -140,21 +125,11 @@ def run_batch(folder: Path, jobs: int, scratch: Path) -> dict[str, Any]:
     return figures
 
 
-def save_cost(figures: dict[str, Any], size: int) -> float:
-    """Seconds of one gradebook save holding about `size` results: the median of the saves
-    of the last tenth up to `size`, so that one slow write on a busy machine does not count."""
-    costs = [seconds for n, seconds in figures["saves"] if 0.9 * size < n <= size]
+def append_cost(figures: dict[str, Any], first: int, last: int) -> float:
+    """Median seconds of one journal append made with `first` to `last` results before it:
+    the median, so that one slow write on a busy machine does not count."""
+    costs = [seconds for n, seconds in figures["appends"] if first <= n <= last]
     return statistics.median(costs) if costs else float("nan")
-
-
-def growth(figures: dict[str, Any]) -> tuple[float, float]:
-    """A least-squares line through the saves: (fixed seconds, seconds per result held)."""
-    sizes = [float(n) for n, _ in figures["saves"]]
-    costs = [seconds for _, seconds in figures["saves"]]
-    if len(set(sizes)) < 2:
-        return (costs[0] if costs else float("nan"), 0.0)
-    slope, intercept = statistics.linear_regression(sizes, costs)
-    return intercept, slope
 
 
 def main() -> None:
@@ -179,46 +154,31 @@ def main() -> None:
                 )
     print()
     print(
-        "| submissions | jobs | whole command | per submission | same, saves excluded | "
-        "engine peak | "
-        "largest child peak | one gradebook save at the end (its size) | saves' share |"
+        "| submissions | jobs | whole command | per submission | engine peak | "
+        "largest child peak | one journal append | final gradebook write (its size) | "
+        "writes' share |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for count, jobs, figures in rows:
-        write_total = sum(seconds for _, seconds in figures["saves"])
-        # With several workers the saves overlap grading, so taking them away means nothing.
-        without_saves = (
-            f"{1000 * (figures['seconds'] - write_total) / count:.0f} ms" if jobs == 1 else "-"
-        )
+        appends = sum(seconds for _, seconds in figures["appends"])
+        final = sum(seconds for _, seconds in figures["writes"])
         print(
             f"| {count} | {jobs} | {figures['seconds']:.2f} s | "
             f"{1000 * figures['seconds'] / count:.0f} ms | "
-            f"{without_saves} | "
             f"{figures['engine_maxrss_kb'] / 1024:.0f} MB | "
             f"{figures['children_maxrss_kb'] / 1024:.0f} MB | "
-            f"{1000 * save_cost(figures, count):.1f} ms "
-            f"({figures['gradebook_bytes'] / 1e6:.2f} MB) | "
-            f"{100 * write_total / figures['seconds']:.0f}% |"
+            f"{1000 * append_cost(figures, 0, count):.2f} ms | "
+            f"{1000 * final:.0f} ms ({figures['gradebook_bytes'] / 1e6:.2f} MB) | "
+            f"{100 * (appends + final) / figures['seconds']:.1f}% |"
         )
-    largest = max(rows, key=lambda row: (row[0], -row[1]))
-    count, jobs, figures = largest
-    fixed, per_result = growth(figures)
-    saves = len(figures["saves"])
+    count, jobs, figures = max(rows, key=lambda row: (row[0], -row[1]))
     print()
-    print(f"Gradebook saves as the gradebook grows ({count} submissions, --jobs {jobs}):")
-    print("| results held | one save (report + JSON + CSV) | all saves so far |")
-    print("|---:|---:|---:|")
-    running = 0.0
-    marks = {mark for mark in (1, 10, 100, 250, 500, 750, 1000, count) if mark <= count}
-    for n, seconds in figures["saves"]:
-        running += seconds
-        if n in marks:
-            print(f"| {n} | {1000 * save_cost(figures, n):.1f} ms | {running:.2f} s |")
-    print(
-        f"Fitted: one save = {1000 * fixed:.1f} ms + {1000 * 1000 * per_result:.1f} ms per "
-        f"1,000 results held, so {saves} saves cost {saves * fixed:.1f} s fixed + "
-        f"{per_result * saves * (saves + 1) / 2:.1f} s growing with the square of the batch."
-    )
+    print(f"Journal appends as the batch grows ({count} submissions, --jobs {jobs}):")
+    print("| results before it | one append (median) |")
+    print("|---:|---:|")
+    for first, last in dict.fromkeys(((0, 9), (90, 109), (490, 509), (count - 10, count - 1))):
+        if last < count:
+            print(f"| {first} to {last} | {1000 * append_cost(figures, first, last):.2f} ms |")
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
 

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import replace_cells
-from zendo._batch import Shard, find_submissions, grade_batch, load_report, merge_reports
+from zendo._batch import (
+    Shard,
+    find_submissions,
+    grade_batch,
+    grade_each,
+    load_report,
+    merge_reports,
+)
 from zendo._course import Course
 from zendo._errors import InputError
 from zendo._grade import make_report
+from zendo._journal import Journal
 from zendo._limits import Limits
 from zendo._results import Status, SubmissionResult
 from zendo.cli import cli
@@ -69,21 +75,9 @@ def test_graders_inside_a_submission_are_refused(fixture_course: Course) -> None
         find_submissions([fixture_course.root], fixture_course)
 
 
-@pytest.mark.parametrize(
-    ("interval", "expected_saves"),
-    [(0.0, [1, 2, 3, 4]), (3600.0, [4])],
-    ids=["interval-elapsed-each-time", "only-the-last"],
-)
-def test_batch_grades_in_parallel_and_saves_at_most_once_a_second(
-    fixture_course: Course,
-    class_folder: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    interval: float,
-    expected_saves: list[int],
+def test_batch_grades_in_parallel_and_hands_over_each_result_as_it_finishes(
+    fixture_course: Course, class_folder: Path
 ) -> None:
-    # Each save rewrites the whole gradebook: at most one per interval, always the last.
-    monkeypatch.setattr("zendo._batch.SAVE_INTERVAL_SECONDS", interval)
-    saves: list[int] = []
     seen: list[str] = []
     results = grade_batch(
         fixture_course,
@@ -91,41 +85,41 @@ def test_batch_grades_in_parallel_and_saves_at_most_once_a_second(
         jobs=2,
         limits=Limits(),
         on_result=lambda done, total, result: seen.append(f"{done}/{total}"),
-        save=lambda so_far: saves.append(len(so_far)),
     )
     assert [(r.learner, r.status) for r in results] == [
         ("ada", Status.PASS), ("bob", Status.FAIL), ("cy", Status.FAIL), ("dee", Status.PASS),
     ]  # fmt: skip
-    assert saves == expected_saves
     assert seen == ["1/4", "2/4", "3/4", "4/4"]
     assert all(len(r.sha256) == 64 for r in results)
 
 
-def test_slow_saves_take_at_most_a_tenth_of_the_batch(
-    fixture_course: Course, class_folder: Path, monkeypatch: pytest.MonkeyPatch
+def test_each_result_is_in_the_journal_before_the_next_one_comes(
+    fixture_course: Course, class_folder: Path, tmp_path: Path
 ) -> None:
-    """A save that costs more as the gradebook grows waits nine times its cost after it."""
-    monkeypatch.setattr("zendo._batch.SAVE_INTERVAL_SECONDS", 0.0)
-    saves: list[tuple[int, float, float]] = []
+    """One line appended per result, flushed: each write costs the same, however many came."""
+    path = tmp_path / "class.journal.jsonl"
+    sizes: list[int] = []
+    with Journal(path, make_report(fixture_course, [])) as journal:
+        journal.commit()
 
-    def slow_save(so_far: list[SubmissionResult]) -> None:
-        began = time.monotonic()
-        time.sleep(0.3 * len(so_far))  # a real write's cost grows with the results held
-        saves.append((len(so_far), began, time.monotonic()))
+        def record(done: int, total: int, result: SubmissionResult) -> None:
+            before = path.stat().st_size
+            journal.add(result)
+            lines = path.read_bytes().splitlines()
+            assert len(lines) == 1 + done  # the head, then one line per result so far
+            assert SubmissionResult.model_validate_json(lines[-1]) == result
+            sizes.append(path.stat().st_size - before)
 
-    grade_batch(
-        fixture_course,
-        find_submissions([class_folder], fixture_course),
-        jobs=2,
-        limits=Limits(),
-        save=slow_save,
-    )
-    assert saves[-1][0] == 4  # always the last
-    # Not one save per result (a fourth save would need an 18-second batch), and each
-    # save but the last waited nine times the cost of the one before.
-    assert len(saves) < 4, saves
-    for (_, began, ended), (_, next_began, _) in itertools.pairwise(saves[:-1]):
-        assert next_began - ended >= 9 * (ended - began)
+        grade_each(
+            fixture_course, find_submissions([class_folder], fixture_course),
+            jobs=2, limits=Limits(), on_result=record,
+        )  # fmt: skip
+        assert len(journal) == 4
+        assert [r.source for r in journal.results()] == sorted(
+            s.key for s in find_submissions([class_folder], fixture_course)
+        )
+    # Each append wrote one result's line, not the results so far.
+    assert max(sizes) < 2 * min(sizes), sizes
 
 
 def test_resume_keeps_unchanged_work_and_regrades_changed_files(

@@ -2,9 +2,10 @@
 
 A submission is one exercise notebook. A folder is searched for them; a learner's copy of
 the course (a folder with `exercises/`) gives one submission per exercise notebook. The
-gradebook is rewritten atomically after every finished submission, so an interrupted
-batch resumes without regrading what is done, and `--shard i/N` grades a deterministic
-slice that merges back with the others.
+engine keeps no result itself: each is handed over as it finishes (`zendo grade` appends
+it to the batch's journal, `zendo._journal`), so an interrupted batch resumes without
+regrading what is done, and `--shard i/N` grades a deterministic slice that merges back
+with the others.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import logging
 import os
 import re
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,12 +34,6 @@ from zendo._sandbox import Launcher
 from zendo.judge.batch import BatchJudge
 
 logger = logging.getLogger(__name__)
-
-# How often a batch rewrites its gradebook at most (and always after the last result).
-SAVE_INTERVAL_SECONDS = 1.0
-# And never more often than keeps the saves under this share of the batch's time: each
-# save rewrites every result so far, so a save's cost grows with the class.
-SAVE_SHARE = 0.1
 
 _SKIPPED_FOLDERS = {".ipynb_checkpoints", ".zendo", ".git", ".venv", "node_modules"}
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
@@ -376,44 +370,43 @@ def _broken(submission: Submission, digest: str, message: str) -> SubmissionResu
 
 
 Listener = Callable[[int, int, SubmissionResult], None]
-Saver = Callable[[list[SubmissionResult]], None]
 
 
-def grade_batch(
+def split_unchanged(
+    submissions: Sequence[Submission], done: Mapping[str, str]
+) -> tuple[list[Submission], list[Submission]]:
+    """(kept, pending): the submissions whose file is the one graded before, by `done`'s
+    sha256 for their key, and those to grade. A refused submission is always graded."""
+    kept, pending = [], []
+    for submission in submissions:
+        previous = done.get(submission.key)
+        if previous is not None and not submission.problem and previous == _digest(submission.path):
+            kept.append(submission)
+        else:
+            pending.append(submission)
+    return kept, pending
+
+
+def grade_each(
     course: Course,
-    submissions: Sequence[Submission],
+    pending: Sequence[Submission],
     *,
     jobs: int,
     limits: Limits,
-    done: dict[str, SubmissionResult] | None = None,
     on_result: Listener | None = None,
-    save: Saver | None = None,
-) -> list[SubmissionResult]:
-    """Grade submissions with `jobs` in parallel; keep results in `done` whose file is unchanged.
+    finished: int = 0,
+    total: int | None = None,
+) -> None:
+    """Grade `pending` with `jobs` in parallel, handing each result over as it finishes.
 
-    `on_result(finished, total, result)` is called as each submission finishes, and
-    `save(results)` with every result so far, sorted: after a submission when the last save
-    ended at least SAVE_INTERVAL_SECONDS ago and at least nine times its own cost ago (so
-    saves take at most SAVE_SHARE of the batch's time, however large the class), and
-    always after the last one. A crash of the batch itself loses at most the submissions
-    still running and those since the last save. (Each save rewrites the whole gradebook:
-    once per submission, the saves grew with the square of the class and took 42% of a
-    1,000-submission batch.)
+    `on_result(finished, total, result)` is called in this thread, one result at a time,
+    with `finished` counting on from the given number (the results kept from before) and
+    `total` the whole batch (by default, `pending`). Nothing is kept here: what a result
+    needs to outlive this call (a journal, a list) is the listener's to keep, so the
+    engine's memory does not grow with the class.
     """
-    results: dict[str, SubmissionResult] = {}
-    pending = []
-    for submission in submissions:
-        previous = (done or {}).get(submission.key)
-        if (
-            previous is not None
-            and not submission.problem
-            and previous.sha256 == _digest(submission.path)
-        ):
-            results[submission.key] = previous
-        else:
-            pending.append(submission)
+    total = len(pending) + finished if total is None else total
     lock = threading.Lock()
-    total = len(submissions)
     # One warm grading server per worker: each submission is a fork of a process that has
     # pytest, hypothesis and the graders loaded, not a fresh interpreter.
     local = threading.local()
@@ -451,38 +444,57 @@ def grade_batch(
 
     with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         cleanup.callback(_close_all, servers)
-        saved_at, unsaved, save_gap = time.monotonic(), False, SAVE_INTERVAL_SECONDS
         # Lesson by lesson (a learner's copy holds one notebook per lesson): each worker's
         # batch judge of a lesson then serves a run of submissions before the next lesson's
         # starts, instead of one judge per lesson kept or restarted for every learner.
-        pending.sort(key=lambda submission: (submission.path.name, submission.key))
-        futures = {pool.submit(grade_one, s): s for s in pending}
-        try:
-            for future in as_completed(futures):
-                try:
-                    result = future.result()
-                except (CourseError, SandboxError):
-                    for waiting in futures:  # the course is broken for everyone: stop early
-                        waiting.cancel()
-                    raise
-                with lock:
-                    results[result.source] = result
-                    unsaved = True
-                    if save is not None and time.monotonic() - saved_at >= save_gap:
-                        began = time.monotonic()
-                        save([results[key] for key in sorted(results)])
-                        saved_at, unsaved = time.monotonic(), False
-                        cost = saved_at - began
-                        save_gap = max(SAVE_INTERVAL_SECONDS, cost * (1 - SAVE_SHARE) / SAVE_SHARE)
-                    if on_result is not None:
-                        on_result(len(results), total, result)
-        finally:  # the last results, also when the batch stops early
-            if save is not None and unsaved:
-                save([results[key] for key in sorted(results)])
+        ordered = sorted(pending, key=lambda submission: (submission.path.name, submission.key))
+        futures = [pool.submit(grade_one, submission) for submission in ordered]
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except (CourseError, SandboxError):
+                for waiting in futures:  # the course is broken for everyone: stop early
+                    waiting.cancel()
+                raise
+            finished += 1
+            if on_result is not None:
+                on_result(finished, total, result)
     logger.info(
         "Graded a batch",
         extra={"submissions": total, "regraded": len(pending), "jobs": jobs},
     )
+
+
+def grade_batch(
+    course: Course,
+    submissions: Sequence[Submission],
+    *,
+    jobs: int,
+    limits: Limits,
+    done: Mapping[str, SubmissionResult] | None = None,
+    on_result: Listener | None = None,
+) -> list[SubmissionResult]:
+    """Grade submissions and return every result, sorted; keep `done`'s whose file is unchanged.
+
+    This holds the whole class in memory: it is for small batches and tests. `zendo grade`
+    streams instead (`grade_each` into a journal, `zendo._journal`). `on_result` is called
+    for each submission graded, not for those kept.
+    """
+    done = done or {}
+    kept, pending = split_unchanged(
+        submissions, {key: result.sha256 for key, result in done.items()}
+    )
+    results = {submission.key: done[submission.key] for submission in kept}
+
+    def collect(finished: int, total: int, result: SubmissionResult) -> None:
+        results[result.source] = result
+        if on_result is not None:
+            on_result(finished, total, result)
+
+    grade_each(
+        course, pending, jobs=jobs, limits=limits, on_result=collect,
+        finished=len(kept), total=len(submissions),
+    )  # fmt: skip
     return [results[key] for key in sorted(results)]
 
 

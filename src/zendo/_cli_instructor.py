@@ -5,17 +5,22 @@ Registered on the `zendo` group in `cli.py`; they share its exit codes and error
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from zendo._cli_common import (
     EPILOG,
     EXIT_FAILED,
+    EXIT_PASSED,
     InternalProblem,
     UsageProblem,
-    finish,
     load_course_of,
     write_gradebook,
 )
@@ -23,6 +28,11 @@ from zendo._course import Course
 from zendo._errors import CourseError, InputError, SandboxError
 from zendo._limits import Limits
 from zendo._results import SubmissionResult
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+    from zendo._journal import Journal
 
 
 @click.command(epilog=EPILOG)
@@ -61,8 +71,9 @@ def grade(
     Graders always come from the course given with --course (or found from the current
     folder), never from the submissions.
     """
-    from zendo._batch import Shard, check_resumable, find_submissions, grade_batch, load_report
+    from zendo._batch import Shard, check_resumable, find_submissions, grade_each, split_unchanged
     from zendo._grade import make_report
+    from zendo._journal import Journal, journal_path, load_previous, write_gradebook_from
     from zendo._safe_text import for_terminal
 
     course = load_course_of(context)
@@ -79,6 +90,8 @@ def grade(
             "results say so). For grades, grade with the full course.",
             err=True,
         )
+    head = make_report(course, [])
+    previous = None
     try:
         if resume and gradebook is None:
             raise InputError("--resume continues a gradebook: give --gradebook PATH too.")
@@ -86,21 +99,17 @@ def grade(
         if shard:
             slice_ = Shard.parse(shard)
             submissions = [s for i, s in enumerate(submissions) if slice_.keeps(i)]
-        done = {}
-        if resume and gradebook is not None and gradebook.exists():
-            previous = load_report(gradebook)
-            check_resumable(previous, make_report(course, []), gradebook)
-            done = {s.source: s for s in previous.submissions}
+        if resume and gradebook is not None:
+            previous = load_previous(gradebook)  # its journal if the batch did not finish
+            if previous is not None:
+                check_resumable(previous.head, head, previous.path)
     except InputError as error:
         raise UsageProblem(str(error)) from None
     if not submissions:
         raise UsageProblem(f"No notebooks to grade in {', '.join(map(str, paths))}.")
 
-    def save(results: list[SubmissionResult]) -> None:
-        if gradebook is not None:
-            write_gradebook(gradebook, make_report(course, results))
-
     def announce(finished: int, total: int, result: SubmissionResult) -> None:
+        journal.add(result)  # on disk before anything else: a kill now loses nothing
         filled = round(20 * finished / total)
         bar = "#" * filled + "-" * (20 - filled)
         detail = (
@@ -111,16 +120,88 @@ def grade(
         line = f"[{bar}] {finished}/{total} {result.source}: {result.status.value}, {detail}"
         click.echo(for_terminal(line), err=True)  # names and messages are anyone's text
 
-    try:
-        results = grade_batch(
-            course, submissions, jobs=jobs, limits=Limits(), done=done,
-            on_result=announce, save=save,
-        )  # fmt: skip
-    except (CourseError, SandboxError) as error:
-        raise InternalProblem(str(error)) from None
-    # Whatever a submission is or does, it is that learner's result: a batch that ran
-    # exits 0 or 1 by the grades, never 2 or 3 because of one learner's file.
-    finish(make_report(course, results), output_format, output)
+    with contextlib.ExitStack() as stack:
+        if gradebook is None:  # the results still go to a file, not to memory
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="zendo-")))
+            journal = stack.enter_context(Journal(scratch / "batch.journal.jsonl", head))
+        else:
+            journal = stack.enter_context(Journal(journal_path(gradebook), head))
+        kept, pending = split_unchanged(submissions, previous.digests if previous else {})
+        if previous is not None:
+            stack.callback(previous.close)
+            for submission in kept:
+                journal.add(previous.result(submission.key))
+        journal.commit()  # replaces an earlier journal only now that its results are in
+        try:
+            grade_each(
+                course, pending, jobs=jobs, limits=Limits(), on_result=announce,
+                finished=len(kept), total=len(submissions),
+            )  # fmt: skip
+        except (CourseError, SandboxError) as error:
+            raise InternalProblem(str(error)) from None
+        finally:  # the results so far, also when the batch stops early
+            if gradebook is not None:
+                write_gradebook_from(gradebook, journal)
+        write_batch_output(journal, output_format, output)
+        if gradebook is not None:
+            journal.remove()  # the gradebook now holds everything (see zendo._journal)
+        # Whatever a submission is or does, it is that learner's result: a batch that ran
+        # exits 0 or 1 by the grades, never 2 or 3 because of one learner's file.
+        passed = journal.all_passed
+    sys.exit(EXIT_PASSED if passed else EXIT_FAILED)
+
+
+def write_batch_output(journal: Journal, output_format: str, output: Path | None) -> None:
+    """Write a batch's results in `output_format` to `output` (atomically) or standard
+    output, a submission at a time: the same text `finish` prints for the whole report."""
+    from zendo._files import open_atomically
+
+    if output is not None:
+        with open_atomically(output) as file:
+            _write_format(file, journal, output_format, terminal=False)
+    else:
+        _write_format(_Echo(), journal, output_format, terminal=True)
+
+
+def _write_format(
+    stream: SupportsWrite[str], journal: Journal, output_format: str, *, terminal: bool
+) -> None:
+    from zendo._safe_text import for_terminal, model_for_terminal
+    from zendo.render.csv import write_csv
+    from zendo.render.json import write_json
+    from zendo.render.junit import write_junit
+    from zendo.render.terminal import write_batch_table
+
+    if output_format == "json":
+        # On a terminal, JSON in ASCII: every other character as a \u escape, same data.
+        write_json(stream, journal.head, journal.results(), ascii_only=terminal)
+    elif output_format == "junit":
+        write_junit(
+            stream, journal.head, journal.results(), each=for_terminal if terminal else None
+        )
+    elif output_format == "csv":
+        write_csv(_Filtered(stream, for_terminal) if terminal else stream, journal.results())
+    else:
+        write_batch_table(stream, lambda: map(model_for_terminal, journal.results()))
+
+
+class _Echo:
+    """Standard output as a stream, through click (which copes with any terminal)."""
+
+    def write(self, text: str, /) -> int:
+        click.echo(text, nl=False)
+        return len(text)
+
+
+class _Filtered:
+    """A stream that changes each piece of text before writing it to another."""
+
+    def __init__(self, stream: SupportsWrite[str], change: Callable[[str], str]) -> None:
+        self._stream, self._change = stream, change
+
+    def write(self, text: str, /) -> int:
+        self._stream.write(self._change(text))
+        return len(text)
 
 
 @click.command(epilog=EPILOG)
