@@ -128,9 +128,9 @@ def grade(
             journal = stack.enter_context(Journal(journal_path(gradebook), head))
         kept, pending = split_unchanged(submissions, previous.digests if previous else {})
         if previous is not None:
-            stack.callback(previous.close)
             for submission in kept:
                 journal.add(previous.result(submission.key))
+            previous.close()  # before its journal is replaced: Windows renames no open file
         journal.commit()  # replaces an earlier journal only now that its results are in
         try:
             grade_each(

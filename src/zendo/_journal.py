@@ -79,8 +79,10 @@ class Journal:
     def commit(self) -> None:
         """Give the journal its own name, replacing any earlier journal there."""
         if self._temporary is not None:
+            self._file.close()  # closed while renamed, as Windows needs
             os.replace(self._temporary, self.path)
             self._temporary = None
+            self._file = self.path.open("r+b")
 
     def __len__(self) -> int:
         return len(self._index)
@@ -94,8 +96,8 @@ class Journal:
         """Every result, sorted by key, read back from the file one at a time."""
         for key in sorted(self._index):
             offset, length, _ = self._index[key]
-            line = os.pread(self._file.fileno(), length, offset)
-            yield SubmissionResult.model_validate_json(line)
+            self._file.seek(offset)
+            yield SubmissionResult.model_validate_json(self._file.read(length))
 
     def close(self) -> None:
         """Close the file; a journal never committed is deleted."""
@@ -165,7 +167,8 @@ class Previous:
             return self._whole[key]
         assert self._file is not None  # noqa: S101 - set whenever _whole is not
         offset, length, _ = self._places[key]
-        return SubmissionResult.model_validate_json(os.pread(self._file.fileno(), length, offset))
+        self._file.seek(offset)
+        return SubmissionResult.model_validate_json(self._file.read(length))
 
     def close(self) -> None:
         if self._file is not None:
