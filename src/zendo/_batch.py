@@ -448,12 +448,14 @@ def grade_each(
         # batch judge of a lesson then serves a run of submissions before the next lesson's
         # starts, instead of one judge per lesson kept or restarted for every learner.
         ordered = sorted(pending, key=lambda submission: (submission.path.name, submission.key))
-        futures = [pool.submit(grade_one, submission) for submission in ordered]
-        for future in as_completed(futures):
+        # Only futures not yet handed over are kept: a finished one holds its result.
+        running = {pool.submit(grade_one, submission) for submission in ordered}
+        for future in as_completed(running):
+            running.discard(future)
             try:
                 result = future.result()
             except (CourseError, SandboxError):
-                for waiting in futures:  # the course is broken for everyone: stop early
+                for waiting in running:  # the course is broken for everyone: stop early
                     waiting.cancel()
                 raise
             finished += 1
