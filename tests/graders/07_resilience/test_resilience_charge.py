@@ -5,7 +5,7 @@ the scenario (resilience_rig.charge) builds the learner's client on the gateway'
 with no timeout of its own, sets GATEWAY_TIMEOUT, replaces `pause` and tenacity's sleep
 with a recorder (nothing sleeps; more than ten waits stop the call) and awaits
 `charge(client, 1999, key=...)`. The timeout gate is real: the gateway's slow step
-answers twenty times later than the learner's timeout.
+answers forty times later than the learner's timeout.
 """
 
 from __future__ import annotations

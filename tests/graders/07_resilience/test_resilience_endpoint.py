@@ -3,23 +3,25 @@
 Once per sandbox the scenario (resilience_rig.serve) points the setup cell's
 GATEWAY_SOCKET at the judge's gateway, builds the learner's app and serves it with
 uvicorn on a Unix socket in the shared folder. The judge then sends each request itself
-over that socket with httpx, reads status, headers and body (at most 1 MB), and reads
+over that socket (resilience_helpers.post_json), reads status, headers and body (at most
+1 MB), and reads
 what reached the gateway from the gateway. Only the log records come from the sandbox:
 a handler on the `payments` logger keeps (level, request_id) of each record.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from resilience_helpers import (
     LONG_TIMEOUT,
     SHORT_TIMEOUT,
     SLOW_DELAY,
     gateway,
+    post_json,
     result,
     socket_inside,
 )
@@ -42,14 +44,15 @@ FAILURES = [  # gateway step, expected status, type, retryable
 ]
 ENVELOPE_FIELDS = {"type", "message", "retryable", "request_id"}
 
-# The module whose app is being served (one sandbox at a time), and the judge's client.
-_SERVED: list[tuple[Handle, httpx.Client]] = []
+# The module whose app is being served (one sandbox at a time), and the app's socket.
+_SERVED: list[tuple[Handle, str]] = []
+CALL_SECONDS = 5.0  # the judge's limit on each wait of one request to the learner's app
 
 
 @dataclass(frozen=True)
 class Reply:
     status: int
-    headers: httpx.Headers
+    headers: http.client.HTTPMessage
     text: str
 
     def json(self) -> object:
@@ -85,18 +88,14 @@ def serve(learner: Learner) -> Handle:
                 f"{got.get('message')}".strip(),
                 hint="envelope_mapping",
             )
-        # Plain HTTP on a Unix socket: no TLS, so no certificates to load (verify=False).
-        transport = httpx.HTTPTransport(uds=str(learner.sandbox.shared / "app.sock"), verify=False)
-        for _, old in _SERVED:
-            old.close()
-        _SERVED[:] = [(module, httpx.Client(base_url="http://app", transport=transport, timeout=5))]
+        _SERVED[:] = [(module, str(learner.sandbox.shared / "app.sock"))]
     set_timeout(learner, LONG_TIMEOUT)
     logged(helper)  # forget the records of earlier tests
     return helper
 
 
-def app_client(learner: Learner) -> httpx.Client:
-    """The judge's client of the app `serve` started for this learner's sandbox."""
+def app_socket(learner: Learner) -> str:
+    """The socket of the app `serve` started for this learner's sandbox."""
     if not _SERVED or _SERVED[0][0] is not learner.module:
         raise RuntimeError("Call serve(learner) before sending requests to the app.")
     return _SERVED[0][1]
@@ -123,20 +122,16 @@ def pay(
         headers["X-Request-ID"] = request_id
     body = {"amount_cents": amount, "recipient_id": RECIPIENT}
     try:
-        with app_client(learner).stream(
-            "POST", "/payments", json=body, headers=headers
-        ) as response:
-            data = b""
-            for chunk in response.iter_bytes():
-                data += chunk
-                if len(data) > MAX_BODY:
-                    break
-            return Reply(response.status_code, response.headers, data.decode("utf-8", "replace"))
-    except httpx.HTTPError as error:
+        status, received, data = post_json(
+            app_socket(learner), "/payments", body, headers, timeout=CALL_SECONDS,
+            limit=MAX_BODY + 1,
+        )  # fmt: skip
+    except (OSError, http.client.HTTPException) as error:
         fail(
             f"POST /payments to your app got no answer ({type(error).__name__}).",
             hint="envelope_mapping",
         )
+    return Reply(status, received, data.decode("utf-8", "replace"))
 
 
 def logged(helper: Handle) -> dict[str, list[str]]:
