@@ -3,7 +3,9 @@
 Everything here runs in the trusted judge. Each sandbox gets its own scripted gateway
 (`zendo.judge.gateway.FlakyGateway`) on a Unix socket in its shared folder; the
 learner's app is built and served once per sandbox (capstone_rig.serve) on another
-socket there, and the judge calls it over real HTTP with its own client. The payments
+socket there, and the judge calls it over real HTTP with the standard library's client
+(httpx and httpcore cost the judge 50 to 100 ms to import and set up, in every check,
+and this client's TLS set-up loaded the CA bundle besides). The payments
 database is a SQLite file in the same folder, which the judge opens with its own
 connection after refusing symlinks. Waits and log records come back from the rig as
 plain data and are checked for shape before any comparison.
@@ -11,7 +13,9 @@ plain data and are checked for shape before any comparison.
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import sqlite3
 import stat
 import weakref
@@ -20,13 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 from capstone_rig import rig
 
 from zendo.judge import Handle, Learner, fail
 from zendo.judge.gateway import FlakyGateway
 
-# The real-timeout gate: the learner's timeout against a gateway step eight times slower.
+# The real-timeout gates. When every gateway step is slow, no answer has to beat the
+# learner's timeout, so it is short (forty times shorter than the slow step): each of the
+# service's attempts waits it out, and that wait is most of the check's time.
+CUT_OFF_TIMEOUT = 0.05
+# When a slow step is followed by quick ones (the client's retry after a timeout), those
+# must answer within the timeout on a loaded machine too: eight times shorter than the
+# slow step, and generous for a quick one.
 SHORT_TIMEOUT = 0.25
 SLOW_DELAY = 2.0
 # Every other request gets a generous timeout, so a loaded machine never times one out.
@@ -71,10 +80,10 @@ class Answer:
 
 @dataclass
 class Service:
-    """One sandbox's gateway and served app, and the judge's client to the app."""
+    """One sandbox's gateway and served app (its socket, on the judge's side)."""
 
     gateway: FlakyGateway
-    client: httpx.Client
+    app_socket: str
     helper: Handle
     module: Handle
 
@@ -82,9 +91,22 @@ class Service:
 _SERVICES: weakref.WeakKeyDictionary[Handle, Service] = weakref.WeakKeyDictionary()
 
 
-def _close(gateway: FlakyGateway, client: httpx.Client) -> None:
-    client.close()
-    gateway.close()
+class _UnixConnection(http.client.HTTPConnection):
+    """An HTTP/1.1 connection to a Unix socket: plain HTTP, no TLS."""
+
+    def __init__(self, socket_path: str, timeout: float) -> None:
+        super().__init__("service", timeout=timeout)
+        self.socket_path = socket_path
+
+    def connect(self) -> None:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.settimeout(self.timeout)
+        try:
+            connection.connect(self.socket_path)
+        except OSError:
+            connection.close()
+            raise
+        self.sock = connection
 
 
 def service(learner: Learner) -> Service:
@@ -117,30 +139,35 @@ def service(learner: Learner) -> Service:
             f"{what.get('message', 'no app came back')}.",
             hint="service_starts",
         )
-    transport = httpx.HTTPTransport(uds=str(shared / APP_SOCKET))
-    client = httpx.Client(base_url="http://service", transport=transport, timeout=CALL_SECONDS)
-    served = _SERVICES[module] = Service(gateway, client, helper, module)
-    weakref.finalize(module, _close, gateway, client)
+    served = _SERVICES[module] = Service(gateway, str(shared / APP_SOCKET), helper, module)
+    weakref.finalize(module, gateway.close)
     return served
 
 
 def pay(learner: Learner, body: object, key: str | None) -> Answer:
     """POST /payments to the learner's service, with the key as Idempotency-Key."""
     served = service(learner)
-    headers = {"Idempotency-Key": key} if key is not None else {}
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    connection = _UnixConnection(served.app_socket, CALL_SECONDS)
     try:
-        response = served.client.post("/payments", json=body, headers=headers)
-    except httpx.HTTPError as error:
+        connection.request("POST", "/payments", body=json.dumps(body).encode(), headers=headers)
+        response = connection.getresponse()
+        status, text = response.status, response.read().decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException) as error:
         fail(
             f"POST /payments got no answer from your service ({type(error).__name__}); "
             "it must answer every request, even when the gateway fails.",
             hint="service_starts",
         )
+    finally:
+        connection.close()
     try:
-        parsed: Any = response.json()
+        parsed: Any = json.loads(text)
     except ValueError:
         parsed = None
-    return Answer(response.status_code, parsed, response.text)
+    return Answer(status, parsed, text)
 
 
 def set_timeout(learner: Learner, seconds: float) -> None:

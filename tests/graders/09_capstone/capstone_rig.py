@@ -5,7 +5,8 @@ Two things can only be seen from inside: the waits between attempts (the setup c
 emits. Everything else is observed by the judge itself: it calls the service over HTTP
 on a Unix socket, runs the gateway, and reads the SQLite file with its own connection.
 `serve` builds the learner's app, with the gateway's socket as its client transport, and
-serves it with uvicorn on a socket in the shared folder, once per sandbox.
+serves it with uvicorn on a socket in the shared folder, once per sandbox; the SQLite
+connections the service opens skip the wait for the disk (`scratch_connect`).
 
 `RIG_SOURCE` is sent with `learner.define`; `rig(learner)` returns its handle and the
 learner's module. It holds no expected value.
@@ -19,7 +20,9 @@ from zendo.judge import Handle, Learner, grader_imports
 grader_imports("capstone.payment_service", "uvicorn")
 
 RIG_SOURCE = r'''
+import contextlib
 import logging
+import sqlite3
 import threading
 import time
 
@@ -88,6 +91,23 @@ KEEPER = Keeper()
 SERVED = {}
 
 
+REAL_CONNECT = sqlite3.connect
+
+
+def scratch_connect(*args, **kwargs):
+    """sqlite3.connect without the wait for the disk (PRAGMA synchronous = OFF).
+
+    The payments file is a scratch file in the shared folder, read back by the judge
+    while the sandbox lives, so nothing needs to survive a power cut: each payment's
+    commit waited for the disk two or three times, up to 30 ms each on a busy machine.
+    Locking, the journal and rollback are unchanged.
+    """
+    connection = REAL_CONNECT(*args, **kwargs)
+    with contextlib.suppress(sqlite3.Error):
+        connection.execute("PRAGMA synchronous = OFF")
+    return connection
+
+
 def failure(error):
     return {"started": False, "raised": type(error).__name__, "message": str(error)[:300]}
 
@@ -97,12 +117,15 @@ def serve(module, gateway_socket, app_socket, database, timeout):
     import uvicorn
 
     module.SLEEP = RECORDER.sleep
+    sqlite3.connect = scratch_connect
     module.GATEWAY_TIMEOUT = httpx.Timeout(timeout)
     root = logging.getLogger()
     root.addHandler(KEEPER)
     root.setLevel(logging.INFO)
     try:
-        app = module.build_app(GATEWAY_URL, database, httpx.AsyncHTTPTransport(uds=gateway_socket))
+        # Plain HTTP on a Unix socket: no TLS, so no CA bundle to load (20 to 100 ms here).
+        transport = httpx.AsyncHTTPTransport(uds=gateway_socket, verify=False)
+        app = module.build_app(GATEWAY_URL, database, transport)
     except NotImplementedError:
         raise
     except Exception as error:
