@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
@@ -120,6 +121,25 @@ def test_each_result_is_in_the_journal_before_the_next_one_comes(
         )
     # Each append wrote one result's line, not the results so far.
     assert max(sizes) < 2 * min(sizes), sizes
+
+
+def test_the_engine_keeps_no_result_it_has_handed_over(
+    fixture_course: Course, class_folder: Path
+) -> None:
+    """Memory flat in the class: while the batch runs, only the result being handed over
+    (and perhaps the next one, just finished) is alive, never the ones before."""
+    alive: list[int] = []
+
+    def count(done: int, total: int, result: SubmissionResult) -> None:
+        gc.collect()
+        alive.append(sum(isinstance(thing, SubmissionResult) for thing in gc.get_objects()))
+
+    grade_each(
+        fixture_course, find_submissions([class_folder], fixture_course),
+        jobs=1, limits=Limits(), on_result=count,
+    )  # fmt: skip
+    assert len(alive) == 4
+    assert max(alive) <= 2, alive
 
 
 def test_resume_keeps_unchanged_work_and_regrades_changed_files(
