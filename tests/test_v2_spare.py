@@ -195,24 +195,24 @@ def test_the_first_imports_are_the_setup_cells_and_the_cells_leading_imports() -
         "import json\n"
         "# exercise: x.y\n"
         '"""The docstring of the cell."""\n'
-        "import decimal\n"
+        "import this\n"  # the standard library's, in the cell: left to the cell
         "from fastapi import FastAPI\n"
         "LIMIT = 3\n"
         "import httpx\n"  # after another statement: runs later, so never ahead
     )
     assert leading_imports(source, cell_start_line=10) == (
-        "os.path", "json", "pydantic", "decimal", "fastapi"
+        "os.path", "json", "pydantic", "fastapi"
     )  # fmt: skip
-    assert leading_imports("def broken(:\n# exercise: x.y\nimport json\n", 2) == ("json",)
+    assert leading_imports("def broken(:\n# exercise: x.y\nimport yaml\n", 2) == ("yaml",)
     assert leading_imports("import json\n# exercise: x.y\ndef broken(:\n", 2) == ("json",)
 
 
 def test_a_sandbox_also_preloads_what_the_exercises_graders_declare() -> None:
     grader_imports("x.served", "uvicorn")
     grader_imports("x.served", "uvicorn", "json")  # declared twice: once in the list
-    source = "import json\n# exercise: x.served\nimport decimal\n"
-    assert preload_for("x.served", source, 2) == ("json", "decimal", "uvicorn")
-    assert preload_for("x.other", source, 2) == ("json", "decimal")
+    source = "import json\n# exercise: x.served\nimport httpx\n"
+    assert preload_for("x.served", source, 2) == ("json", "httpx", "uvicorn")
+    assert preload_for("x.other", source, 2) == ("json", "httpx")
 
 
 def test_a_pool_hands_each_spare_out_once_and_kills_the_rest() -> None:

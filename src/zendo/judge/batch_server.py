@@ -43,7 +43,7 @@ from zendo.judge.runner import (
     write_results,
 )
 from zendo.judge.sandbox import OBSERVER_DIR, SandboxLimits
-from zendo.judge.spare import POOL, SpareShape, preload_for
+from zendo.judge.spare import POOL, SpareShape, shapes_for
 
 logger = logging.getLogger(__name__)
 
@@ -264,16 +264,12 @@ def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
         max_processes=job.max_processes,
         max_output_chars=job.max_output_chars,
     )
-    return [
-        SpareShape(
-            limits,
-            job.isolation,
-            preload_for(spec.exercise_id, spec.source, spec.cell_start_line),
-            job.stdio,
-        )
+    exercises = [
+        (spec.exercise_id, spec.source, spec.cell_start_line)
         for spec in job.exercises
         if spec.exercise_id in sandboxed
     ]
+    return shapes_for(sorted(exercises), limits, job.isolation, job.stdio)
 
 
 def _prepare_what_graders_use(items: list[pytest.Item]) -> None:

@@ -17,7 +17,8 @@ import pytest
 
 from zendo.judge.client import Learner, LearnerFailure
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
-from zendo.judge.spare import POOL, SpareShape, preload_for
+from zendo.judge.sandbox_host import SandboxHost
+from zendo.judge.spare import POOL, SpareShape, hosted, preload_for, shapes_for
 from zendo.judge.toolkit import BEFORE_TESTS, Submitted
 from zendo.judge.tools import ToolTimeout, discard_early_runs
 
@@ -56,6 +57,9 @@ class JudgePlugin:
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     collected: dict[str, dict[str, int]] = field(default_factory=dict)
     learners: dict[str, Learner] = field(default_factory=dict)
+    hosted: bool = False  # several sandboxed exercises: one host forks a process for each
+    _host: SandboxHost | None = None
+    _host_shape: SpareShape | None = None
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(id, weight=1): the exercise a test grades")
@@ -72,7 +76,12 @@ class JudgePlugin:
             weight = int(marker.kwargs.get("weight", 1))
             self.collected[marker.args[0]][item.name] = weight
             kept.append(item)
-        items[:] = kept
+        # Exercise by exercise (in the order of their first test; each one's tests in file
+        # order): a submission's host runs one exercise's process at a time.
+        first: dict[str, int] = {}
+        for position, item in enumerate(kept):
+            first.setdefault(_exercise_of(item), position)
+        items[:] = sorted(kept, key=lambda item: first[_exercise_of(item)])
 
     def pytest_runtestloop(self, session: pytest.Session) -> None:
         """Before the first test, start every sandbox this run needs, side by side.
@@ -87,9 +96,18 @@ class JudgePlugin:
             if (marker := item.get_closest_marker("exercise")) is not None
             and "learner" in getattr(item, "fixturenames", ())
         }
-        shapes = [self._shape(self.exercises[exercise_id]) for exercise_id in sorted(needed)]
+        jobs = [self.exercises[exercise_id] for exercise_id in sorted(needed)]
+        self.hosted = hosted(len(jobs), self.isolation, self.stdio)
+        shapes = shapes_for(
+            [(job.exercise_id, job.source, job.cell_start_line) for job in jobs],
+            self.limits,
+            self.isolation,
+            self.stdio,
+        )
         POOL.wanted = shapes  # the warm judge starts the next job's spares like these
         POOL.top_up(shapes)
+        if self.hosted:
+            self._host_shape = shapes[0]
         self._before_tests(session.items)
 
     def _before_tests(self, items: list[pytest.Item]) -> None:
@@ -124,9 +142,14 @@ class JudgePlugin:
         found = self.learners.get(job.exercise_id)
         if found is None:
             shape = self._shape(job)
-            spare = POOL.take(shape)
-            if spare is not None:  # started ahead: it gets this submission's source now
-                spare.sandbox.deliver(job.module, job.source)
+            spare = None
+            sandbox: Sandbox
+            if self.hosted:  # a fresh process forked from this submission's host
+                for done in [other for other in self.learners if other != job.exercise_id]:
+                    self.learners.pop(done).close()  # its tests are over: one at a time
+                sandbox = self._submission_host().sandbox_for(job.module, job.source)
+            elif (spare := POOL.take(shape)) is not None:
+                spare.sandbox.deliver(job.module, job.source)  # started ahead: its source now
                 sandbox = spare.sandbox
             else:
                 sandbox = Sandbox(
@@ -161,6 +184,22 @@ class JudgePlugin:
         """The graded source as text, for tools and cell-line messages (never run here)."""
         job = self._job(request)
         return Submitted(job.exercise_id, job.module, job.source, job.cell_start_line)
+
+    def _submission_host(self) -> SandboxHost:
+        """This submission's host: a spare started ahead, or one started now."""
+        if self._host is None:
+            shape = self._host_shape
+            spare = POOL.take(shape) if shape is not None else None
+            preload = shape.preload if shape is not None else ()
+            if spare is not None and spare.greeted:
+                self._host = SandboxHost(
+                    self.limits, self.isolation, preload=spare.shape.preload, started=spare.sandbox
+                )
+            else:
+                if spare is not None:
+                    spare.sandbox.close()
+                self._host = SandboxHost(self.limits, self.isolation, preload=preload)
+        return self._host
 
     def _shape(self, job: ExerciseJob) -> SpareShape:
         preload = preload_for(job.exercise_id, job.source, job.cell_start_line)
@@ -211,8 +250,16 @@ class JudgePlugin:
     def close(self) -> None:
         for found in self.learners.values():
             found.close()
+        if self._host is not None:
+            self._host.close()
+            self._host = None
         POOL.close()  # spares this run started, or was given, and did not use
         discard_early_runs()  # tool runs a before_tests function started and no test wanted
+
+
+def _exercise_of(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("exercise")
+    return str(marker.args[0]) if marker is not None and marker.args else ""
 
 
 TOOL_STARVED = (

@@ -173,6 +173,7 @@ class Sandbox:
     isolation: Isolation = Isolation.BUBBLEWRAP
     interpreter: Interpreter = field(default_factory=Interpreter.current)
     stdio: bool = field(default_factory=stdio_needed)  # the protocol on stdin and stdout
+    host: bool = False  # a submission's host, forking one observer per exercise (`sandbox_host`)
     process: subprocess.Popen[bytes] | None = None
     _channel: StdioChannel | None = None
     _folder: Path | None = None
@@ -180,11 +181,18 @@ class Sandbox:
     _from_observer: int = -1
     _buffer: bytes = b""
     _cgroup: Path | None = None
+    _control: Any = None  # a host's end of its control socket
 
     def fresh(self) -> Sandbox:
         """A new, unstarted sandbox for the same code, limits and isolation."""
         return Sandbox(
-            self.module, self.source, self.limits, self.isolation, self.interpreter, self.stdio
+            self.module,
+            self.source,
+            self.limits,
+            self.isolation,
+            self.interpreter,
+            self.stdio,
+            self.host,
         )
 
     @property
@@ -233,10 +241,18 @@ class Sandbox:
         (submission / f"{self.module}.py").write_text(self.source, encoding="utf-8")
         output = (self._folder / "output.txt").open("wb")
         python = [str(self.interpreter.executable), "-S", "-s", "-P", "-B", "-c", _BOOTSTRAP]
-        if self.stdio:
+        control_inside = None
+        if self.host:
+            import socket
+
+            self._control, control_inside = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            request_write = answer_read = -1
+            observer_args = ["--host", str(control_inside.fileno())]
+            passed: list[int] = [control_inside.fileno()]
+        elif self.stdio:
             request_write = answer_read = -1
             observer_args = ["--stdio"]
-            passed: list[int] = []
+            passed = []
         else:
             request_read, request_write = os.pipe()
             answer_read, answer_write = os.pipe()
@@ -278,7 +294,10 @@ class Sandbox:
         finally:
             output.close()
             for fd in passed:
-                os.close(fd)
+                if control_inside is None or fd != control_inside.fileno():
+                    os.close(fd)
+            if control_inside is not None:
+                control_inside.close()
         logger.debug(
             "Started a sandbox",
             extra={
@@ -287,6 +306,8 @@ class Sandbox:
                 "transport": "stdio" if self.stdio else "pipes",
             },
         )
+        if self.host:
+            return
         if self.stdio:
             self._channel = StdioChannel(self.process, max_line=MAX_ANSWER_BYTES)
             return
@@ -331,6 +352,61 @@ class Sandbox:
             # no capabilities, so nothing it does reaches beyond its mounts.
             args += ["--uid", str(_NOBODY), "--gid", str(_NOBODY), "--cap-drop", "ALL"]
         return args
+
+    def control(self, message: dict[str, Any], fds: list[int], timeout: float) -> dict[str, Any]:
+        """Send a host one control message (with descriptors) and wait for its answer.
+
+        Only for a sandbox started with `host=True`. The host runs beside learner code, so
+        its answer is plumbing, never evidence: a host that does not answer in time, or
+        answers with anything but a JSON object, is killed with the whole sandbox.
+        """
+        import select
+        import socket
+
+        if self._control is None or self.process is None:
+            raise SandboxDied("The sandbox host was never started.")
+        try:
+            socket.send_fds(self._control, [json.dumps(message).encode()], fds)
+            ready, _, _ = select.select([self._control], [], [], max(timeout, 0.0))
+            data = self._control.recv(65536) if ready else None
+        except OSError:
+            data = b""
+        if data is None:
+            self.kill()
+            raise SandboxDied("The sandbox host did not answer in time.")
+        try:
+            answer = json.loads(data) if data else None
+        except ValueError:
+            answer = None
+        if type(answer) is not dict:
+            self.kill()
+            raise SandboxDied("The sandbox host ended or broke its protocol.")
+        return answer
+
+    def observer_running(self) -> bool:
+        """Whether the observer process is there and not stopped (seen from /proc, outside).
+
+        bubblewrap runs its own init in the sandbox, whose child is the observer. Learner
+        code in a host's sandbox can stop or kill the host (it sees it): the judge looks
+        before each fork, rather than waiting for an answer that cannot come. Where /proc
+        says nothing, it answers True and the control message's deadline decides.
+        """
+        if self.process is None or self.process.poll() is not None:
+            return False
+        pid = self.process.pid
+        for _generation in range(2):  # bubblewrap, its init, then the observer
+            try:
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                return True
+            if not children:
+                return True  # still starting: its answer's deadline decides
+            pid = int(children[0])
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        return state not in ("T", "t", "Z", "X")
 
     def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send one request and wait at most `timeout` seconds for its answer line."""
@@ -419,13 +495,26 @@ class Sandbox:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=0.5)
         code = self.kill()
-        raise SandboxDied(_describe_exit(code))
+        raise SandboxDied(describe_exit(code))
+
+    @property
+    def folder(self) -> Path:
+        """The judge's private folder of this sandbox (submission, shared, output)."""
+        if self._folder is None:
+            raise SandboxDied("The sandbox was never started.")
+        return self._folder
+
+    @property
+    def folder_or_none(self) -> Path | None:
+        return self._folder
 
     def output(self) -> str:
         """What the learner's code wrote to its own stdout and stderr, capped."""
         if self._folder is None:
             return ""
-        path = self._folder / "output.txt"
+        return self._capped(self._folder / "output.txt")
+
+    def _capped(self, path: Path) -> str:
         cap = self.limits.max_output_chars
         try:
             with path.open("rb") as file:
@@ -456,6 +545,9 @@ class Sandbox:
         if self._channel is not None:
             self._channel.close()
             self._channel = None
+        if self._control is not None:
+            self._control.close()
+            self._control = None
         return code
 
     def close(self) -> None:
@@ -466,7 +558,7 @@ class Sandbox:
             self._folder = None
 
 
-def _describe_exit(code: int | None) -> str:
+def describe_exit(code: int | None) -> str:
     """What a learner can do about their sandbox's end: never a guess that blames them
     for memory when their own code may have killed or stopped a process."""
     if code is None:

@@ -33,8 +33,9 @@ import contextlib
 import dataclasses
 import logging
 import os
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,7 @@ class SpareShape:
     isolation: Isolation
     preload: tuple[str, ...] = ()
     stdio: bool = False  # the protocol over stdin and stdout (Windows; forced in tests)
+    host: bool = False  # a submission's host, forking an observer per exercise
 
 
 @dataclass
@@ -87,11 +89,40 @@ def shapes_from_data(data: object) -> list[SpareShape]:
                 Isolation(item["isolation"]),
                 tuple(str(name) for name in item["preload"]),
                 bool(item["stdio"]),
+                bool(item.get("host", False)),
             )
             for item in data  # type: ignore[attr-defined]
         ]
     except (ValueError, TypeError, KeyError):
         return []
+
+
+def shapes_for(
+    exercises: Sequence[tuple[str, str, int]],
+    limits: SandboxLimits,
+    isolation: Isolation,
+    stdio: bool,
+) -> list[SpareShape]:
+    """The sandboxes a submission's sandboxed exercises need (id, source, cell start line).
+
+    Several exercises in bubblewrap over pipes share one host (`judge.sandbox_host`),
+    which imports what all of them import first; otherwise each gets a sandbox of its own.
+    """
+    preloads = [preload_for(*exercise) for exercise in exercises]
+    if hosted(len(exercises), isolation, stdio):
+        common = [name for name in preloads[0] if all(name in other for other in preloads[1:])]
+        return [SpareShape(limits, isolation, tuple(common), stdio, host=True)]
+    return [SpareShape(limits, isolation, preload, stdio) for preload in preloads]
+
+
+def hosted(exercises: int, isolation: Isolation, stdio: bool) -> bool:
+    """Whether a submission with this many sandboxed exercises gets one host for them all.
+
+    One exercise (a notebook's check) keeps a plain sandbox: there is nothing to share.
+    The host needs bubblewrap (its exercises share the sandbox's walls) and descriptor
+    passing (not on Windows).
+    """
+    return exercises >= 2 and isolation is Isolation.BUBBLEWRAP and not stdio
 
 
 def preload_for(exercise_id: str, source: str, cell_start_line: int) -> tuple[str, ...]:
@@ -124,9 +155,12 @@ def leading_imports(source: str, cell_start_line: int) -> tuple[str, ...]:
     """The modules the graded source imports before anything else it does.
 
     The set-up cells' top-level imports (the lines before the exercise cell), then the
-    exercise cell's own imports up to its first other statement (a docstring aside): the
-    learner's code imports them first thing when it loads, so importing them a moment
-    earlier (in a spare, ahead of time) changes nothing but when it is paid for.
+    exercise cell's own imports of installed libraries up to its first other statement
+    (a docstring aside): the learner's code imports them first thing when it loads, so
+    importing them a moment earlier (in a spare, ahead of time) changes nothing but when
+    it is paid for. The exercise cell's standard-library imports are left to the cell:
+    they cost little, and one may be what is graded (`import this` prints the Zen, and a
+    preload would drop the print).
     `import a.b` gives `a.b`; `from a.b import c` gives `a.b` (never `a.b.c`, which may
     be a name rather than a module); relative imports and `__future__` are skipped. A
     part that does not parse alone gives nothing: the learner's own import lines then
@@ -135,7 +169,11 @@ def leading_imports(source: str, cell_start_line: int) -> tuple[str, ...]:
     lines = source.splitlines(keepends=True)
     split = max(cell_start_line - 1, 0)
     names = _imports("".join(lines[:split]), leading_only=False)
-    names += _imports("".join(lines[split:]), leading_only=True)
+    names += [
+        name
+        for name in _imports("".join(lines[split:]), leading_only=True)
+        if name.split(".")[0] not in sys.stdlib_module_names
+    ]
     unique = [name for name in dict.fromkeys(names) if name != "__future__"]
     return tuple(unique[:MAX_PRELOAD])
 
@@ -202,6 +240,7 @@ class SparePool:
                 limits=shape.limits,
                 isolation=shape.isolation,
                 stdio=shape.stdio,
+                host=shape.host,
             )
             try:
                 sandbox.start()
@@ -226,11 +265,15 @@ class SparePool:
             left = deadline - time.monotonic()
             if until() or left <= 0:
                 return
-            greeter = Learner(
-                sandbox=spare.sandbox, budget_seconds=left, preload=spare.shape.preload
-            )
             try:
-                greeter.greet()
+                if spare.shape.host:
+                    message = {"op": "preload", "modules": list(spare.shape.preload)}
+                    spare.sandbox.control(message, [], left)
+                else:
+                    greeter = Learner(
+                        sandbox=spare.sandbox, budget_seconds=left, preload=spare.shape.preload
+                    )
+                    greeter.greet()
             except (SandboxGone, AssertionError) as error:
                 self._spares.remove(spare)
                 spare.sandbox.close()
@@ -254,6 +297,7 @@ class SparePool:
                 spare.shape.limits == shape.limits
                 and spare.shape.isolation is shape.isolation
                 and spare.shape.stdio == shape.stdio
+                and spare.shape.host == shape.host
                 and set(spare.shape.preload) <= set(shape.preload)
             )
             if fits:

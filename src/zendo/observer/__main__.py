@@ -21,6 +21,7 @@ import os
 import re
 import signal
 import sys
+import time
 from types import ModuleType
 
 from . import PROTOCOL_VERSION
@@ -261,13 +262,10 @@ def describe_exception(error: BaseException, learner_files: set[str]) -> dict[st
     return data
 
 
-def _confine_self(keep: tuple[int, int]) -> None:
+def _confine_self(keep: tuple[int, ...]) -> None:
     """What the observer does to itself before learner code loads."""
-    # Nothing inherited stays open but the two protocol pipes and the output files.
-    low, high = sorted(keep)
-    os.closerange(3, low)
-    os.closerange(low + 1, high)
-    os.closerange(high + 1, 4096)
+    # Nothing inherited stays open but the protocol's descriptors and the output files.
+    _close_all_but(keep)
     # A write past the file-size cap fails with an error instead of killing the process.
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -275,6 +273,169 @@ def _confine_self(keep: tuple[int, int]) -> None:
     os.dup2(devnull, 0)
     os.close(devnull)
     sys.dont_write_bytecode = True
+
+
+def _close_all_but(keep: tuple[int, ...]) -> None:
+    """Close every descriptor from 3 up, except those in `keep`."""
+    low = 3
+    for fd in sorted(set(keep)):
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+    os.closerange(low, 4096)
+
+
+def host(control_fd: int) -> None:
+    """One submission's sandbox host: fork a fresh observer per exercise, on request.
+
+    The judge sends messages on `control_fd` (a Unix seqpacket socket): `{"op":
+    "preload", "modules": [...]}` imports library modules every exercise will need;
+    `{"op": "fork"}`, with three descriptors attached (the requests pipe, the answers
+    pipe, the exercise's own output file), ends every other process, empties /tmp and
+    /shared and forks a child that serves the observer's protocol on them: each
+    exercise starts as in a sandbox of its own;
+    `{"op": "kill", "child": N}` ends child N and answers how it ended. No learner code
+    runs in the host itself; it ends when the judge closes the socket.
+    """
+    import socket
+
+    control = socket.socket(fileno=control_fd)
+    children: dict[int, int] = {}
+    ended: dict[int, int] = {}
+    while True:
+        try:
+            message, fds, _flags, _address = socket.recv_fds(control, 65536, 3)
+        except OSError:
+            message, fds = b"", []
+        if not message:
+            os._exit(0)
+        _reap(children, ended)
+        try:
+            request = json.loads(message)
+            op = request.get("op") if type(request) is dict else None
+            if op == "preload":
+                answer: dict[str, Any] = {"ok": _preload(request.get("modules"))}
+            elif op == "fork" and len(fds) == 3:
+                _clean_slate(children, ended)
+                number = len(children) + len(ended) + 1
+                children[number] = _fork_observer(control, fds)
+                answer = {"child": number}
+            elif op == "kill":
+                answer = {"status": _end_child(children, ended, request.get("child"))}
+            else:
+                answer = {"fault": f"The host does not know the request {op!r}."}
+        except (ValueError, WireError) as error:
+            answer = {"fault": f"Malformed request: {error}"}
+        finally:
+            for fd in fds:
+                os.close(fd)
+        control.send(json.dumps(answer).encode("ascii"))
+
+
+def _fork_observer(control: Any, fds: list[int]) -> int:
+    """Fork the child that serves one exercise on the descriptors the judge sent."""
+    read_fd, write_fd, output_fd = fds
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid != 0:
+        return pid
+    try:  # the child: its own output file, only its own pipes, then the protocol
+        control.detach()  # closed below with everything else but the pipes
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        _close_all_but((read_fd, write_fd))
+        serve(read_fd, write_fd)
+        sys.stdout.flush()
+    finally:
+        os._exit(0)  # skip atexit handlers and finalizers learner code registered
+
+
+def _clean_slate(children: dict[int, int], ended: dict[int, int]) -> None:
+    """End every other process in the sandbox and empty /tmp and /shared.
+
+    The next exercise then starts as in a sandbox of its own: no process, file or folder
+    of the exercise before it is left (only the host's imported modules, which every
+    sandbox imports before the learner's code anyway). Raises WireError where the slate
+    cannot be cleaned; the judge then starts a new host.
+    """
+    me = os.getpid()
+    for attempt in range(200):
+        others = _living_others(me)
+        if not others:
+            break
+        for pid in others:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                continue
+        _reap(children, ended, block=True)
+        if attempt:
+            time.sleep(0.001)  # processes of other parents end when the kernel gets to them
+    else:
+        raise WireError("Processes of the last exercise would not end.")
+    for folder in ("/tmp", "/shared"):  # noqa: S108 - the sandbox's own
+        _empty(folder)
+
+
+def _living_others(me: int) -> list[int]:
+    """The sandbox's processes but its init and `me`, except zombies (init reaps them)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) in (1, me):
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue  # gone while we looked
+        if state not in (b"Z", b"X"):
+            found.append(int(name))
+    return found
+
+
+def _empty(folder: str) -> None:
+    """Remove everything in `folder`, never following a symlink."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as error:
+        raise WireError(f"{folder} cannot be listed: {error}") from None
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _empty(entry.path)
+                os.rmdir(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError as error:
+            raise WireError(f"{entry.path} cannot be removed: {error}") from None
+
+
+def _reap(children: dict[int, int], ended: dict[int, int], *, block: bool = False) -> None:
+    """Collect the exit status of every child that has ended."""
+    for number, pid in list(children.items()):
+        try:
+            done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            done, status = pid, 0
+        if done:
+            ended[number] = os.waitstatus_to_exitcode(status)
+            del children[number]
+
+
+def _end_child(children: dict[int, int], ended: dict[int, int], number: object) -> int | None:
+    """SIGKILL child `number` (if still running) and answer its exit code."""
+    if type(number) is not int:
+        raise WireError("'child' must be a child's number.")
+    pid = children.pop(number, None)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            _done, status = os.waitpid(pid, 0)
+            ended[number] = os.waitstatus_to_exitcode(status)
+        except (ProcessLookupError, ChildProcessError):
+            ended[number] = -signal.SIGKILL
+    return ended.get(number)
 
 
 def serve(read_fd: int, write_fd: int) -> None:
@@ -313,8 +474,9 @@ def _protocol_on_stdio() -> tuple[int, int]:
     return read_fd, write_fd
 
 
-def _options(argv: list[str]) -> tuple[int, int, list[str]]:
-    """The judge's command line: `--in N --out M` or `--stdio`, and `--path P` repeated.
+def _options(argv: list[str]) -> tuple[tuple[int, ...], list[str]]:
+    """The judge's command line: `--in N --out M`, `--stdio` or `--host N`, and `--path P`
+    repeated. Answers the protocol's descriptors (a host's control socket alone).
 
     Parsed by hand: argparse is a fifth of the observer's start-up, paid per sandbox.
     """
@@ -329,26 +491,29 @@ def _options(argv: list[str]) -> tuple[int, int, list[str]]:
         value = next(words, None)
         if flag == "--path" and value is not None:
             paths.append(value)
-        elif flag in ("--in", "--out") and value is not None and value.isdigit():
+        elif flag in ("--in", "--out", "--host") and value is not None and value.isdigit():
             fds[flag] = int(value)
         else:
             raise SystemExit(f"zendo-observer: cannot read the option {flag!r} {value!r}.")
     if stdio:
-        read_fd, write_fd = _protocol_on_stdio()
-        return read_fd, write_fd, paths
+        return _protocol_on_stdio(), paths
+    if set(fds) == {"--host"}:
+        return (fds["--host"],), paths
     if set(fds) != {"--in", "--out"}:
-        raise SystemExit("zendo-observer: give --in and --out, or --stdio.")
-    return fds["--in"], fds["--out"], paths
+        raise SystemExit("zendo-observer: give --in and --out, --stdio, or --host.")
+    return (fds["--in"], fds["--out"]), paths
 
 
 def main(argv: list[str] | None = None) -> None:
-    read_fd, write_fd, paths = _options(sys.argv[1:] if argv is None else argv)
+    fds, paths = _options(sys.argv[1:] if argv is None else argv)
     # The stand-in `zendo` comes first, so a setup cell's `from zendo.notebook import
     # check` works whatever site-packages hold; then the libraries learner code may use.
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub"))
     sys.path.extend(paths)
-    _confine_self((read_fd, write_fd))
-    serve(read_fd, write_fd)
+    _confine_self(fds)
+    if len(fds) == 1:
+        host(fds[0])
+    serve(*fds)
     sys.stdout.flush()
     os._exit(0)  # skip atexit handlers and finalizers learner code registered
 
