@@ -28,6 +28,7 @@ from zendo._course import load_course
 from zendo._extract import extract_from_notebook
 from zendo._grade import grade_sources
 from zendo._limits import Limits
+from zendo.judge.batch import BatchJudge
 
 pytestmark = pytest.mark.slow  # real batches of real sandboxes
 
@@ -336,3 +337,43 @@ def test_a_learners_course_copy_is_judged_lesson_by_lesson(
         and getattr(record, "server", None) == "batch judge"
     ]
     assert len(started) == 4
+
+
+def test_a_judge_started_early_serves_the_first_worker_and_one_left_over_is_stopped(
+    tmp_path: Path,
+) -> None:
+    """`zendo grade` starts the first worker's batch judge before reading the course."""
+    from zendo import _batch
+
+    for learner in ("good", "bad"):
+        (tmp_path / learner).mkdir()
+        shutil.copy(
+            ANCHOR / "submissions" / f"{learner}.ipynb", tmp_path / learner / "01_anchor.ipynb"
+        )
+    course = load_course(ANCHOR)
+    _batch.start_worker_early()
+    [early] = _batch._early
+    assert isinstance(early.judge, BatchJudge)
+    assert early.judge._early is not None
+    started = early.judge._early.pid
+    assert started is not None
+    batch = grade_batch(course, find_submissions([tmp_path], course), jobs=1, limits=Limits())
+    assert sorted(result.points for result in batch) == [2, 6]
+    assert _batch._early == []  # the first worker took it, and graded with that process
+    assert not _alive(started)  # stopped with the batch, not left running
+    _batch.start_worker_early()
+    [unused] = _batch._early
+    assert isinstance(unused.judge, BatchJudge)
+    assert unused.judge._early is not None
+    leftover = unused.judge._early.pid
+    _batch.discard_early_worker()
+    assert _batch._early == []
+    assert leftover is not None
+    assert not _alive(leftover)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

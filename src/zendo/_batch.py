@@ -505,12 +505,43 @@ def _worker_server() -> ForkServer:
 
     The batch judge collects each lesson's graders once for the whole batch and forks a
     fresh judge per submission (`zendo.judge.batch`); where there is no warm judge
-    (no fork), v2 lessons are judged cold, as everywhere else.
+    (no fork), v2 lessons are judged cold, as everywhere else. The first worker takes
+    the launcher `start_worker_early` started, if any.
     """
+    with _EARLY_LOCK:
+        if _early:
+            return _early.pop()
     server = ForkServer()
     if server.judge is not None:
         server.judge = BatchJudge()
     return server
+
+
+def start_worker_early() -> None:
+    """Start one worker's batch judge now (`zendo grade` calls it before reading the course).
+
+    Its imports then overlap the engine's own start; `grade_each`'s first worker takes it.
+    A launcher nobody takes is stopped by `discard_early_worker`.
+    """
+    server = ForkServer()
+    if server.judge is not None:
+        judge = BatchJudge()
+        judge.start_early()
+        server.judge = judge
+    with _EARLY_LOCK:
+        _early.append(server)
+
+
+def discard_early_worker() -> None:
+    """Stop a launcher `start_worker_early` started and no worker took."""
+    with _EARLY_LOCK:
+        servers = list(_early)
+        _early.clear()
+    _close_all(servers)
+
+
+_early: list[ForkServer] = []
+_EARLY_LOCK = threading.Lock()
 
 
 def _close_all(servers: list[ForkServer]) -> None:

@@ -71,6 +71,26 @@ def grade(
     Graders always come from the course given with --course (or found from the current
     folder), never from the submissions.
     """
+    from zendo._batch import discard_early_worker, start_worker_early
+
+    # The first worker's judge imports pytest and hypothesis while the course is read.
+    start_worker_early()
+    try:
+        _grade(context, paths, jobs, output_format, output, gradebook, resume, shard)
+    finally:
+        discard_early_worker()
+
+
+def _grade(
+    context: click.Context,
+    paths: tuple[Path, ...],
+    jobs: int,
+    output_format: str,
+    output: Path | None,
+    gradebook: Path | None,
+    resume: bool,
+    shard: str | None,
+) -> None:
     from zendo._batch import Shard, check_resumable, find_submissions, grade_each, split_unchanged
     from zendo._grade import make_report
     from zendo._journal import Journal, journal_path, load_previous, write_gradebook_from

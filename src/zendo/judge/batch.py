@@ -49,11 +49,26 @@ class BatchJudge(WarmJudge):
     def __init__(self) -> None:
         super().__init__()
         self._servers: OrderedDict[GraderSet, _Server] = OrderedDict()
+        self._early: _Server | None = None  # started before its graders were known
+
+    def start_early(self) -> None:
+        """Start a batch judge process now, for the first set of graders `run` meets.
+
+        A batch judge imports pytest and hypothesis (about 0.3 s) before it reads its first
+        job, which names the graders: `zendo grade` calls this first thing, so that those
+        imports overlap the engine's reading of the course and the notebooks.
+        """
+        if self._early is None:
+            self._early = _Server()
+            self._early.start_early()
 
     def run(self, job_path: Path, *, hard_limit: float) -> int | None:
         """Run one job in a fresh child of its graders' batch judge; None when it overran."""
         graders = _grader_set(job_path)
-        server = self._servers.pop(graders, None) or _Server()
+        early, self._early = self._early, None
+        server = self._servers.pop(graders, None) or early or _Server()
+        if early is not None and server is not early:
+            early.close()
         self._servers[graders] = server  # the most recently used last
         while len(self._servers) > MAX_SERVERS:
             _, oldest = self._servers.popitem(last=False)
@@ -63,6 +78,9 @@ class BatchJudge(WarmJudge):
     def close(self) -> None:
         """Stop every batch judge (and any job still running)."""
         servers, self._servers = list(self._servers.values()), OrderedDict()
+        if self._early is not None:
+            servers.append(self._early)
+            self._early = None
         for server in servers:
             server.close()
         super().close()

@@ -61,6 +61,8 @@ class WarmJudge:
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._ready = False  # it said {"ready": true}
+        self._spawned_at = 0.0
 
     def run(self, job_path: Path, *, hard_limit: float) -> int | None:
         """Run one job in a fresh child of the warm judge; its exit code, or None on timeout."""
@@ -97,7 +99,7 @@ class WarmJudge:
         """Stop the warm judge (and any job still running)."""
         if self._process is None:
             return
-        process, self._process = self._process, None
+        process, self._process, self._ready = self._process, None, False
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -108,13 +110,39 @@ class WarmJudge:
             self._folder.cleanup()
             self._folder = None
 
+    def start_early(self) -> None:
+        """Start the judge process now, without waiting for it: its imports (about 0.3 s)
+        then overlap the caller's own work, and the first `run` waits for it to be ready."""
+        if self._process is None:
+            self._spawn()
+
     def _started(self) -> subprocess.Popen[bytes]:
-        if self._process is not None and self._process.poll() is None:
+        if self._process is not None and self._process.poll() is None and self._ready:
             return self._process
-        self.close()  # a process that died: reap it and drop its folder
+        if self._process is None or self._process.poll() is not None:
+            self.close()  # a process that died: reap it and drop its folder
+            self._spawn()
+        process = self._process
+        if process is None:  # pragma: no cover - _spawn sets it
+            raise WarmJudgeError(f"The {self.what} did not start.")
+        ready = _read_line(_pipes(process)[1], START_SECONDS)
+        if ready != {"ready": True}:
+            self.close()
+            raise WarmJudgeError(f"The {self.what} did not start.")
+        self._ready = True
+        logger.info(
+            "Started a judge server",
+            extra={
+                "server": self.what,
+                "startup_seconds": round(time.monotonic() - self._spawned_at, 3),
+            },
+        )
+        return process
+
+    def _spawn(self) -> None:
         env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        began = time.monotonic()
+        self._spawned_at, self._ready = time.monotonic(), False
         # A private working folder: nothing a judge writes (hypothesis's storage, a
         # tool's leftovers) lands in the learner's notebook folder.
         self._folder = tempfile.TemporaryDirectory(prefix=f"zendo-{self.what.replace(' ', '-')}-")
@@ -128,15 +156,6 @@ class WarmJudge:
             cwd=self._folder.name,
             start_new_session=True,
         )
-        ready = _read_line(_pipes(self._process)[1], START_SECONDS)
-        if ready != {"ready": True}:
-            self.close()
-            raise WarmJudgeError(f"The {self.what} did not start.")
-        logger.info(
-            "Started a judge server",
-            extra={"server": self.what, "startup_seconds": round(time.monotonic() - began, 3)},
-        )
-        return self._process
 
 
 def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:
