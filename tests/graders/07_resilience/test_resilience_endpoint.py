@@ -29,8 +29,22 @@ from resilience_rig import rig
 
 from zendo.judge import Handle, Learner, exercise, expect, fail, grader_imports
 
-# The rig serves the learner's app with uvicorn inside the sandbox: a spare imports it ahead.
-grader_imports("resilience.endpoint", "uvicorn")
+# What the rig makes the sandbox import, which a spare imports ahead, off the clock:
+grader_imports(
+    "resilience.endpoint",
+    # uvicorn and what it loads when it starts (its HTTP protocol, lifespan and loop); the
+    # httpx transport underneath the app's gateway client (httpcore, h11, anyio's asyncio
+    # backend, loaded on its first request); pydantic.v1, which FastAPI imports when the
+    # app declares its first route. About 40 ms of a warm check, paid by a spare instead.
+    "uvicorn",
+    "uvicorn.protocols.http.h11_impl",
+    "uvicorn.lifespan.on",
+    "uvicorn.loops.asyncio",
+    "httpcore",
+    "h11",
+    "anyio._backends._asyncio",
+    "pydantic.v1",
+)
 
 RECIPIENT = "9b2f4c1e-0c7a-4d53-8d2e-3f0a61f2c9aa"
 SENTINEL = "tok_SENTINEL"  # a marker the gateway's leak steps send, not a secret
