@@ -274,7 +274,18 @@ def _exercise_result(course: Course, exercise: Exercise, run: ChildRun) -> Exerc
         max_points=exercise.points,
         message=message,
         tests=tests,
+        notes=_notes(outcomes),
     )
+
+
+def _notes(outcomes: list[ChildOutcome]) -> list[str]:
+    """The exercise's notes, each once, in the order the tests made them.
+
+    A hidden test's notes are dropped here too (the judge already drops them): a note
+    may say what a check did, and a hidden check keeps only its status and points.
+    """
+    found = [note for outcome in outcomes if not outcome.hidden for note in outcome.notes]
+    return list(dict.fromkeys(found))
 
 
 def _test_result(course: Course, exercise: Exercise, outcome: ChildOutcome) -> TestResult:

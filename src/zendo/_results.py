@@ -8,11 +8,14 @@ report carries `schema_version`, bumped whenever a field changes meaning.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION: Literal[1] = 1
+
+# A note (`zendo.judge.note`): one line a learner reads beside a verdict.
+Note = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\r\n]*$")]
 
 
 class Status(StrEnum):
@@ -50,6 +53,7 @@ class ChildOutcome(_Frozen):
     duration_seconds: float = Field(default=0.0, ge=0)
     weight: int = Field(default=1, ge=1, le=1000)
     hidden: bool = False  # from the lesson's hidden/ folder: its content never leaves the engine
+    notes: list[Note] = Field(default=[], max_length=10)  # how the check ran; never a verdict
 
 
 class TestResult(_Frozen):
@@ -92,6 +96,9 @@ class ExerciseResult(_Frozen):
 
     `hidden_not_run` counts the exercise's hidden checks when they did not run (a
     learner's self-check): the verdict says they exist and run when the instructor grades.
+    `notes` are what the graders said about how the checks ran (a part that could not run
+    on this machine), each distinct note once, from visible tests only; they never change
+    a status or the points.
     """
 
     id: str
@@ -102,6 +109,7 @@ class ExerciseResult(_Frozen):
     message: str = ""
     tests: list[TestResult] = []
     hidden_not_run: int = Field(default=0, ge=0)
+    notes: list[str] = []
 
     @property
     def first_problem(self) -> TestResult | None:

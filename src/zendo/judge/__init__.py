@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         expect_outcome,
         fail,
         hypothesis_settings,
+        note,
         property_test,
         same,
     )
@@ -70,7 +71,7 @@ _HOMES = {
     "spare": ["grader_imports"],
     "toolkit": ["BUDGETS", "Raises", "Row", "Submitted", "before_tests", "check_table",
                 "exercise", "expect", "expect_outcome", "fail", "hypothesis_settings",
-                "property_test", "same"],
+                "note", "property_test", "same"],
     "tools": ["Finding", "ToolRun", "run_mypy", "run_ruff", "start_mypy"],
     "values": ["Iterate"],
 }  # fmt: skip
@@ -117,6 +118,7 @@ __all__ = [
     "grader_imports",
     "hypothesis_settings",
     "kind",
+    "note",
     "property_test",
     "run_mypy",
     "run_mypy_graded",

@@ -2,7 +2,8 @@
 
 Runs in the trusted judge process, which never executes learner code: the `learner`
 fixture is a client of that exercise's sandbox. Each test's outcome (pass, fail with a
-learner message and hint, timeout, error) is recorded as plain data for the engine.
+learner message and hint, timeout, error), with the notes it attached (`toolkit.note`),
+is recorded as plain data for the engine.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from zendo.judge.client import Learner, LearnerFailure
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
 from zendo.judge.sandbox_host import SandboxHost
 from zendo.judge.spare import POOL, SpareShape, hosted, preload_for, shapes_for
-from zendo.judge.toolkit import BEFORE_TESTS, Submitted
+from zendo.judge.toolkit import BEFORE_TESTS, Submitted, take_notes
 from zendo.judge.tools import ToolTimeout, discard_early_runs
 
 logger = logging.getLogger(__name__)
@@ -211,6 +212,11 @@ class JudgePlugin:
             raise RuntimeError(f"{request.node.name} uses the learner but has no @exercise mark.")
         return self.exercises[marker.args[0]]
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """Each test starts with no note: none from a `before_tests` function or another test."""
+        take_notes()
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -242,6 +248,9 @@ class JudgePlugin:
         }
         if report.failed and call.excinfo is not None:
             outcome.update(_classify(call.excinfo.value, item.name))
+        notes = take_notes()
+        if notes and not outcome["hidden"]:  # a hidden test's notes would say what it checks
+            outcome["notes"] = notes
         found = self.learners.get(exercise_id)
         if found is not None and outcome["status"] != "pass":
             outcome["output"] = found.output()

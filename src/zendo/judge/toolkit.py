@@ -69,6 +69,44 @@ def fail(message: str, *, hint: str | None = None) -> NoReturn:
     raise LearnerFailure(message, hint)
 
 
+MAX_NOTES = 5  # distinct notes per test: a note is one line a learner reads beside a verdict
+MAX_NOTE_CHARS = 160
+_notes: list[str] = []  # the running test's notes; the judge plugin takes them with its outcome
+
+
+def note(text: str) -> None:
+    """Attach a one-line note to the running test's outcome, whatever its status.
+
+    For what a learner should know about how the check ran, not about their code: a
+    part of it that could not run here (`note(NO_SERVER)` when the transactions graders
+    find no PostgreSQL server). The verdict shows each distinct note of an exercise once
+    ("Note: ..."), in the terminal, the notebook and JUnit; a hidden test's notes are
+    dropped. The same note twice in one test counts once. A note that is empty, holds a
+    line break or is longer than MAX_NOTE_CHARS, or a sixth distinct one in a test, is a
+    grader bug: ValueError.
+    """
+    line = text.strip()
+    if not line or "\n" in line or "\r" in line or len(line) > MAX_NOTE_CHARS:
+        raise ValueError(
+            f"A note is one line of 1 to {MAX_NOTE_CHARS} characters; got {text[:200]!r}. "
+            "Shorten it, or say the rest in the lesson."
+        )
+    if line in _notes:
+        return
+    if len(_notes) >= MAX_NOTES:
+        raise ValueError(
+            f"A test may attach at most {MAX_NOTES} distinct notes; {line!r} would be one more."
+        )
+    _notes.append(line)
+
+
+def take_notes() -> list[str]:
+    """The running test's notes, in the order made; the list starts empty again."""
+    taken = list(_notes)
+    _notes.clear()
+    return taken
+
+
 def hypothesis_settings(budget: str) -> settings:
     """The fixed hypothesis settings of a named budget: derandomized, no database, no deadline."""
     if budget not in BUDGETS:

@@ -38,6 +38,8 @@ def render_exercise_html(exercise: ExerciseResult) -> str:
     if exercise.hidden_summary:  # counts only: a hidden check's content stays hidden
         hidden = exercise.hidden_summary
         parts.append(f"<p>{escape(hidden[:1].upper() + hidden[1:])}</p>")
+    for note in exercise.notes:  # how the checks ran, a PASS included (the terminal's line)
+        parts.append(f'<p class="zendo-run-note"><i>Note: {escape(note)}</i></p>')
     if exercise.status is Status.PASS:
         parts.append(f"<p>All {len(exercise.tests)} checks passed. Well done!</p>")
     else:

@@ -1,4 +1,7 @@
-"""JUnit XML, for CI systems that show test results: one test case per grader test."""
+"""JUnit XML, for CI systems that show test results: one test case per grader test.
+
+An exercise's notes (how its checks ran) are its suite's `<system-out>`, a line each.
+"""
 
 from __future__ import annotations
 
@@ -93,6 +96,9 @@ def _suites(submission: SubmissionResult, schema_version: int) -> list[ET.Elemen
             body += f"\nHint: {test.hint}" if test.hint else ""
             element = ET.SubElement(case, tag, message=test.message, type=test.status.value)
             element.text = body
+        if exercise.notes:  # how the checks ran: the terminal's lines, after the test cases
+            lines = [f"Note: {note}" for note in exercise.notes]
+            ET.SubElement(suite, "system-out").text = "\n".join(lines)
     return suites
 
 

@@ -53,8 +53,9 @@ def render_exercise_lines(
 ) -> list[str]:
     """The lines that report one exercise to a learner.
 
-    The last line says where more help is: `zendo hint ID` in a terminal; the notebook
-    passes its own `more_help` (its Next hint button).
+    Each of the graders' notes is one line `Note: ...`, for a PASS too. The last line
+    says where more help is: `zendo hint ID` in a terminal; the notebook passes its own
+    `more_help` (its Next hint button).
     """
     label, colour = _MARKS[exercise.status]
     mark = click.style(f"{label:<7}", fg=colour, bold=True) if color else f"{label:<7}"
@@ -65,6 +66,9 @@ def render_exercise_lines(
     hidden = exercise.hidden_summary
     if hidden:  # how many hidden checks, and how many passed: never what they check
         lines.append(_wrap(hidden[:1].upper() + hidden[1:], indent))
+    # How the checks ran (a part this machine could not run), a PASS included: one line
+    # each, unwrapped, so a note reads and greps as the grader wrote it.
+    lines.extend(f"{indent}Note: {note}" for note in exercise.notes)
     if exercise.status is Status.PASS:
         return lines
     # The first cause in full, the others counted: one thing to fix at a time.
