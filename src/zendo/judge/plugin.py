@@ -191,14 +191,13 @@ class JudgePlugin:
         if self._host is None:
             shape = self._host_shape
             spare = POOL.take(shape) if shape is not None else None
-            preload = shape.preload if shape is not None else ()
-            if spare is not None and spare.greeted:
+            if spare is not None:  # still booting, perhaps: each child imports what it lacks
+                preload = spare.shape.preload if spare.greeted else ()
                 self._host = SandboxHost(
-                    self.limits, self.isolation, preload=spare.shape.preload, started=spare.sandbox
+                    self.limits, self.isolation, preload=preload, started=spare.sandbox
                 )
             else:
-                if spare is not None:
-                    spare.sandbox.close()
+                preload = shape.preload if shape is not None else ()
                 self._host = SandboxHost(self.limits, self.isolation, preload=preload)
         return self._host
 
