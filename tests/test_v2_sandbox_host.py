@@ -9,11 +9,18 @@ is replaced before the next exercise, which then passes as it would alone.
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from zendo.judge.client import Learner
 from zendo.judge.sandbox import Isolation, SandboxDied, SandboxLimits, SandboxTimeout
 from zendo.judge.sandbox_host import SandboxHost
@@ -114,3 +121,56 @@ def test_a_host_stopped_or_killed_by_learner_code_is_replaced(
     honest = exercise(host, "honest_exercise")
     assert honest.call("seen").value == {"files": [], "others": [], "state": []}
     assert host.process is not before  # a new sandbox for the exercises after it
+
+
+HOST_PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from test_v2_sandbox_host_marks import MARKS
+from zendo.judge.client import Learner
+from zendo.judge.sandbox import Isolation, SandboxLimits, SandboxTimeout
+from zendo.judge.sandbox_host import SandboxHost
+
+host = SandboxHost(SandboxLimits(), Isolation.BUBBLEWRAP)
+report = {}
+first = Learner(sandbox=host.sandbox_for("first_exercise", MARKS), budget_seconds=2.0)
+report["first"] = first.call("seen").value
+try:
+    first.call("spin").value
+except SandboxTimeout:
+    report["timeout"] = True
+second = Learner(sandbox=host.sandbox_for("second_exercise", MARKS), budget_seconds=2.0)
+report["second"] = second.call("seen").value
+second.close()
+host.close()
+print(json.dumps(report))
+"""
+
+
+def test_the_host_works_the_same_for_an_unprivileged_user() -> None:
+    from tests.test_v2_sandbox import UNPRIVILEGED_USER, ensure_user, unprivileged_python
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="zendo-host-unprivileged-"))
+    tmp_path.chmod(0o755)  # the user must read the probe: pytest's own folders are private
+    (tmp_path / "probe.py").write_text(HOST_PROBE, encoding="utf-8")
+    (tmp_path / "test_v2_sandbox_host_marks.py").write_text(f"MARKS = {MARKS!r}\n")
+    site = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), *site]))
+    command = [sys.executable]
+    if os.geteuid() == 0:
+        ensure_user(UNPRIVILEGED_USER)
+        command = ["runuser", "-u", UNPRIVILEGED_USER, "--", unprivileged_python(UNPRIVILEGED_USER)]
+    done = subprocess.run(
+        [*command, str(tmp_path / "probe.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    clean = {"files": [], "others": [], "state": []}
+    assert report == {"first": clean, "timeout": True, "second": clean}
