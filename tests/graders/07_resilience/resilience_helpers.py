@@ -5,15 +5,11 @@ Everything here runs in the trusted judge. Each sandbox gets its own scripted ga
 learner's process sees as `learner.inside("gateway.sock")`; the judge reads what the
 gateway received straight from it. Scenario results (resilience_rig.py) come back as
 plain data and are checked for shape here before any comparison. The judge's own HTTP
-requests to a learner's app (`post_json`) use the standard library's client: httpx and
-httpcore cost the judge 50 to 100 ms to import and set up, in every check.
+requests to a learner's app use `zendo.judge.served_app.post_json`.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import socket
 import weakref
 from typing import Any
 
@@ -79,45 +75,3 @@ def waits_of(got: dict[str, Any]) -> list[float]:
     if type(waits) is not list or not all(type(wait) is float for wait in waits):
         fail("The grader could not read back the waits between attempts.")
     return waits
-
-
-class _UnixConnection(http.client.HTTPConnection):
-    """An HTTP/1.1 connection to a Unix socket: plain HTTP, no TLS."""
-
-    def __init__(self, socket_path: str, timeout: float) -> None:
-        super().__init__("app", timeout=timeout)
-        self.socket_path = socket_path
-
-    def connect(self) -> None:
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        connection.settimeout(self.timeout)
-        try:
-            connection.connect(self.socket_path)
-        except OSError:
-            connection.close()
-            raise
-        self.sock = connection
-
-
-def post_json(
-    socket_path: str, path: str, body: object, headers: dict[str, str], *, timeout: float,
-    limit: int,
-) -> tuple[int, http.client.HTTPMessage, bytes]:  # fmt: skip
-    """POST `body` as JSON to the app on `socket_path`, on a connection of its own.
-
-    Returns the status, the headers (`.get` ignores case) and at most `limit` bytes of the
-    body. Raises OSError (a timeout included) or http.client.HTTPException when no answer
-    comes; `timeout` bounds each wait, as httpx's did.
-    """
-    connection = _UnixConnection(socket_path, timeout)
-    try:
-        connection.request(
-            "POST",
-            path,
-            body=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", **headers},
-        )
-        response = connection.getresponse()
-        return response.status, response.msg, response.read(limit)
-    finally:
-        connection.close()

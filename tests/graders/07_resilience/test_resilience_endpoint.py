@@ -3,7 +3,7 @@
 Once per sandbox the scenario (resilience_rig.serve) points the setup cell's
 GATEWAY_SOCKET at the judge's gateway, builds the learner's app and serves it with
 uvicorn on a Unix socket in the shared folder. The judge then sends each request itself
-over that socket (resilience_helpers.post_json), reads status, headers and body (at most
+over that socket (zendo.judge.served_app.post_json), reads status, headers and body (at most
 1 MB), and reads
 what reached the gateway from the gateway. Only the log records come from the sandbox:
 a handler on the `payments` logger keeps (level, request_id) of each record.
@@ -21,30 +21,16 @@ from resilience_helpers import (
     SHORT_TIMEOUT,
     SLOW_DELAY,
     gateway,
-    post_json,
     result,
     socket_inside,
 )
 from resilience_rig import rig
 
 from zendo.judge import Handle, Learner, exercise, expect, fail, grader_imports
+from zendo.judge.served_app import SERVED_APP_IMPORTS, post_json
 
-# What the rig makes the sandbox import, which a spare imports ahead, off the clock:
-grader_imports(
-    "resilience.endpoint",
-    # uvicorn and what it loads when it starts (its HTTP protocol, lifespan and loop); the
-    # httpx transport underneath the app's gateway client (httpcore, h11, anyio's asyncio
-    # backend, loaded on its first request); pydantic.v1, which FastAPI imports when the
-    # app declares its first route. About 40 ms of a warm check, paid by a spare instead.
-    "uvicorn",
-    "uvicorn.protocols.http.h11_impl",
-    "uvicorn.lifespan.on",
-    "uvicorn.loops.asyncio",
-    "httpcore",
-    "h11",
-    "anyio._backends._asyncio",
-    "pydantic.v1",
-)
+# What the rig makes the sandbox import, which a spare imports ahead, off the clock.
+grader_imports("resilience.endpoint", *SERVED_APP_IMPORTS)
 
 RECIPIENT = "9b2f4c1e-0c7a-4d53-8d2e-3f0a61f2c9aa"
 SENTINEL = "tok_SENTINEL"  # a marker the gateway's leak steps send, not a secret

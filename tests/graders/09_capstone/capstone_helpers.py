@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import sqlite3
 import stat
 import weakref
@@ -28,6 +27,7 @@ from capstone_rig import rig
 
 from zendo.judge import Handle, Learner, fail
 from zendo.judge.gateway import FlakyGateway
+from zendo.judge.served_app import post_json
 
 # The real-timeout gates. When every gateway step is slow, no answer has to beat the
 # learner's timeout, so it is short (forty times shorter than the slow step): each of the
@@ -44,6 +44,7 @@ GATEWAY_SOCKET = "gateway.sock"
 APP_SOCKET = "app.sock"
 DATABASE = "payments.db"
 CALL_SECONDS = 30.0  # the judge's own limit on one HTTP call to the learner's service
+MAX_BODY = 1_000_000  # bytes of an answer the judge reads
 
 RECIPIENT = "9b2f4c1e-0c7a-4d53-8d2e-3f0a61f2c9aa"
 EMAIL = "ada.lovelace@example.org"
@@ -91,24 +92,6 @@ class Service:
 _SERVICES: weakref.WeakKeyDictionary[Handle, Service] = weakref.WeakKeyDictionary()
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    """An HTTP/1.1 connection to a Unix socket: plain HTTP, no TLS."""
-
-    def __init__(self, socket_path: str, timeout: float) -> None:
-        super().__init__("service", timeout=timeout)
-        self.socket_path = socket_path
-
-    def connect(self) -> None:
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        connection.settimeout(self.timeout)
-        try:
-            connection.connect(self.socket_path)
-        except OSError:
-            connection.close()
-            raise
-        self.sock = connection
-
-
 def service(learner: Learner) -> Service:
     """This sandbox's gateway and running service, started on first use."""
     helper, module = rig(learner)
@@ -147,22 +130,18 @@ def service(learner: Learner) -> Service:
 def pay(learner: Learner, body: object, key: str | None) -> Answer:
     """POST /payments to the learner's service, with the key as Idempotency-Key."""
     served = service(learner)
-    headers = {"Content-Type": "application/json"}
-    if key is not None:
-        headers["Idempotency-Key"] = key
-    connection = _UnixConnection(served.app_socket, CALL_SECONDS)
+    headers = {} if key is None else {"Idempotency-Key": key}
     try:
-        connection.request("POST", "/payments", body=json.dumps(body).encode(), headers=headers)
-        response = connection.getresponse()
-        status, text = response.status, response.read().decode("utf-8", "replace")
+        status, _, data = post_json(
+            served.app_socket, "/payments", body, headers, timeout=CALL_SECONDS, limit=MAX_BODY
+        )
     except (OSError, http.client.HTTPException) as error:
         fail(
             f"POST /payments got no answer from your service ({type(error).__name__}); "
             "it must answer every request, even when the gateway fails.",
             hint="service_starts",
         )
-    finally:
-        connection.close()
+    text = data.decode("utf-8", "replace")
     try:
         parsed: Any = json.loads(text)
     except ValueError:

@@ -15,23 +15,10 @@ learner's module. It holds no expected value.
 from __future__ import annotations
 
 from zendo.judge import Handle, Learner, grader_imports
+from zendo.judge.served_app import SERVED_APP_IMPORTS
 
-# What `serve` makes the sandbox import, which a spare imports ahead, off the clock:
-grader_imports(
-    "capstone.payment_service",
-    # uvicorn and what it loads when it starts (its HTTP protocol, lifespan and loop); the
-    # httpx transport underneath the app's gateway client (httpcore, h11, anyio's asyncio
-    # backend, loaded on its first request); pydantic.v1, which FastAPI imports when the
-    # app declares its first route. About 40 ms of a warm check, paid by a spare instead.
-    "uvicorn",
-    "uvicorn.protocols.http.h11_impl",
-    "uvicorn.lifespan.on",
-    "uvicorn.loops.asyncio",
-    "httpcore",
-    "h11",
-    "anyio._backends._asyncio",
-    "pydantic.v1",
-)
+# What `serve` makes the sandbox import, which a spare imports ahead, off the clock.
+grader_imports("capstone.payment_service", *SERVED_APP_IMPORTS)
 
 RIG_SOURCE = r'''
 import contextlib
