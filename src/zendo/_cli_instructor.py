@@ -73,24 +73,10 @@ def grade(
     """
     from zendo._batch import discard_early_worker, start_worker_early
 
-    # The first worker's judge imports pytest and hypothesis while the course is read.
+    # The first worker's judge imports pytest and hypothesis while the course is read;
+    # one no worker took is stopped when the command ends, however it ends.
     start_worker_early()
-    try:
-        _grade(context, paths, jobs, output_format, output, gradebook, resume, shard)
-    finally:
-        discard_early_worker()
-
-
-def _grade(
-    context: click.Context,
-    paths: tuple[Path, ...],
-    jobs: int,
-    output_format: str,
-    output: Path | None,
-    gradebook: Path | None,
-    resume: bool,
-    shard: str | None,
-) -> None:
+    context.call_on_close(discard_early_worker)
     from zendo._batch import Shard, check_resumable, find_submissions, grade_each, split_unchanged
     from zendo._grade import make_report
     from zendo._journal import Journal, journal_path, load_previous, write_gradebook_from
