@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
+from pathlib import Path
 
 import pytest
 
 from zendo.judge import run_mypy, run_ruff, tools
+from zendo.judge.gateway import FlakyGateway
 
 FAKE_TOOL = "print('all good')\n"  # run as the tool, it would print this and exit 0
 
@@ -99,3 +103,33 @@ def test_early_runs_nobody_asked_for_are_killed_and_their_folders_deleted() -> N
     assert not folder.exists()
     with pytest.raises(ChildProcessError):  # killed and reaped: no zombie is left
         os.waitpid(early.pid, os.WNOHANG)
+
+
+def test_a_mypy_fork_never_runs_the_parents_finalizers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked mypy must not wait forever on a thread the fork did not copy.
+
+    A judge can hold a gateway (a server thread) whose clean-up waits for that thread;
+    left as garbage with a finalizer, a collection in the forked child would run it and
+    hang. The child freezes what it inherited, so the run finishes.
+    """
+    monkeypatch.setattr(tools, "TOOL_TIMEOUT_SECONDS", 20)
+    gateway = FlakyGateway(tmp_path / "gateway.sock")
+    try:
+        for _ in range(3):  # garbage in a cycle, its finalizer the gateway's shutdown
+            box = _Cycle()
+            weakref.finalize(box, gateway.close)
+            del box
+            run = run_mypy(UNTYPED)  # forked at once, before the parent collects it
+            assert [f.code for f in run.findings] == ["no-untyped-def"]
+    finally:
+        gc.collect()  # the finalizers run here, in the parent, where the thread is
+        gateway.close()
+
+
+class _Cycle:
+    """An object in a reference cycle: only the garbage collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
