@@ -537,11 +537,7 @@ class Sandbox:
         if self._cgroup is not None:
             _release_cgroup(self._cgroup)
             self._cgroup = None
-        for fd in (self._to_observer, self._from_observer):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        self._to_observer = self._from_observer = -1
+        self._close_pipes()
         if self._channel is not None:
             self._channel.close()
             self._channel = None
@@ -549,6 +545,14 @@ class Sandbox:
             self._control.close()
             self._control = None
         return code
+
+    def _close_pipes(self) -> None:
+        """Close the judge's ends of the protocol's two pipes (once)."""
+        for fd in (self._to_observer, self._from_observer):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._to_observer = self._from_observer = -1
 
     def close(self) -> None:
         """Kill the sandbox and delete its folder."""

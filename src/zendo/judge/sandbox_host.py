@@ -234,11 +234,7 @@ class ForkedSandbox(Sandbox):
     def kill(self) -> int | None:
         """End this exercise's child (through the host; past its limit, the whole sandbox)."""
         code = None
-        for fd in (self._to_observer, self._from_observer):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        self._to_observer = self._from_observer = -1
+        self._close_pipes()
         self._buffer = b""
         sandbox, child = self._host_sandbox, self._child
         self._child = 0
