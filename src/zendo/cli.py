@@ -7,6 +7,7 @@ fault (a broken grader or a grading process that could not run).
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -275,6 +276,16 @@ def _shown(path: Path) -> Path:
 
 def main() -> None:
     """Entry point of the `zendo` console script."""
+    try:
+        _run()
+    finally:
+        # Every command ends here: what is left are long-lived objects (pydantic models,
+        # the course). Frozen, the interpreter's collections at exit skip them: about 30 ms
+        # of every command's end (`zendo grade`, `zendo check`), for nothing.
+        gc.freeze()
+
+
+def _run() -> None:
     try:
         cli(prog_name="zendo")
     except Exception as error:
