@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from zendo.cli import main
+from zendo._entry import main
 
 main()

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from zendo.judge.prestart import spawn_judge, take_prestarted
+
 if TYPE_CHECKING:  # the client side (the notebook's kernel) never imports the sandbox code
     from zendo.judge.spare import SpareShape
 
@@ -140,22 +142,15 @@ class WarmJudge:
         return process
 
     def _spawn(self) -> None:
-        env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        self._spawned_at, self._ready = time.monotonic(), False
-        # A private working folder: nothing a judge writes (hypothesis's storage, a
-        # tool's leftovers) lands in the learner's notebook folder.
-        self._folder = tempfile.TemporaryDirectory(prefix=f"zendo-{self.what.replace(' ', '-')}-")
-        env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(self._folder.name) / ".hypothesis")
-        self._process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
-            [sys.executable, "-P", "-m", self.server_module],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=self._folder.name,
-            start_new_session=True,
-        )
+        self._ready = False
+        # The console script may have spawned this judge before the engine was imported.
+        spawned = take_prestarted(self.server_module)
+        if spawned is not None:
+            logger.info("Adopted a judge spawned before the engine", extra={"server": self.what})
+        else:
+            spawned = spawn_judge(self.server_module, self.what)
+        self._process, self._folder = spawned.process, spawned.folder
+        self._spawned_at = spawned.spawned_at
 
 
 def _pipes(process: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes]]:

@@ -1,0 +1,51 @@
+"""The `zendo` console script: start `zendo grade`'s batch judge, then import the engine.
+
+`zendo grade` needs a batch judge process (`zendo.judge.batch_server`), which spends about
+0.25 s importing pytest before it can judge; the engine spends about 0.15 s importing
+itself and reading the course before it has a first submission. Spawned here, before the
+engine is imported, the judge's imports overlap all of the engine's (`judge.prestart`).
+Every other command goes straight to `zendo.cli`. Only the standard library is imported
+before that.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The `zendo` group's options that take a value: what comes after them is not a command.
+GROUP_OPTIONS_WITH_VALUES = frozenset({"--course"})
+BATCH_JUDGE = ("zendo.judge.batch_server", "batch judge")
+
+
+def command_of(arguments: list[str]) -> str | None:
+    """The subcommand `arguments` (without the program's name) run, if any."""
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--":
+            return None
+        elif argument in GROUP_OPTIONS_WITH_VALUES:
+            skip = True
+        elif not argument.startswith("-"):
+            return argument
+    return None
+
+
+def wants_batch_judge(arguments: list[str]) -> bool:
+    """Whether these arguments grade submissions on a system that keeps warm judges."""
+    if command_of(arguments) != "grade" or "--help" in arguments:
+        return False
+    return hasattr(os, "fork") and hasattr(os, "setsid") and hasattr(os, "killpg")
+
+
+def main() -> None:
+    """Entry point of the `zendo` console script (and of `python -m zendo`)."""
+    if wants_batch_judge(sys.argv[1:]):
+        from zendo.judge.prestart import prestart
+
+        prestart(*BATCH_JUDGE)
+    from zendo.cli import main as run_cli
+
+    run_cli()

@@ -1,0 +1,91 @@
+"""Judge processes: how one is spawned, and one spawned before the engine has imported anything.
+
+A judge process (`judge.warm`, `judge.batch`) spends about 0.25 s importing pytest and the
+judge before it can take a job, and the engine about 0.15 s importing itself before it
+could start one: done one after the other, those add up on every `zendo grade`. The
+console script (`zendo._entry`) therefore spawns the batch judge first thing, with this
+module only (the standard library's `subprocess` and `tempfile`), and the engine adopts
+it when `zendo grade` asks for its first batch judge (`take_prestarted`). A process
+nobody adopts (a usage error, a course without v2 lessons) is killed when the engine
+exits.
+
+What is spawned here is exactly what `WarmJudge` spawns itself: the same interpreter and
+module, environment, private working folder and process group (`spawn_judge`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+class SpawnedJudge:
+    """A judge process just spawned: not yet known to be ready (it answers `{"ready": true}`)."""
+
+    __slots__ = ("folder", "process", "spawned_at")
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        folder: tempfile.TemporaryDirectory[str],
+        spawned_at: float,
+    ) -> None:
+        self.process = process
+        self.folder = folder  # its working folder, removed by whoever closes the judge
+        self.spawned_at = spawned_at  # time.monotonic(), for the start-up log
+
+
+def spawn_judge(module: str, what: str) -> SpawnedJudge:
+    """Start `python -P -m MODULE` as a judge process, in a session and a folder of its own."""
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    spawned_at = time.monotonic()
+    # A private working folder: nothing a judge writes (hypothesis's storage, a tool's
+    # leftovers) lands in the learner's notebook folder.
+    folder = tempfile.TemporaryDirectory(prefix=f"zendo-{what.replace(' ', '-')}-")
+    env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(folder.name) / ".hypothesis")
+    process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
+        [sys.executable, "-P", "-m", module],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=folder.name,
+        start_new_session=True,
+    )
+    return SpawnedJudge(process, folder, spawned_at)
+
+
+_prestarted: dict[str, SpawnedJudge] = {}
+
+
+def prestart(module: str, what: str) -> None:
+    """Spawn a judge of `module` now, for the engine to adopt later; killed at exit if not."""
+    if module not in _prestarted:
+        if not _prestarted:
+            atexit.register(_discard_all)
+        _prestarted[module] = spawn_judge(module, what)
+
+
+def take_prestarted(module: str) -> SpawnedJudge | None:
+    """The judge `prestart` spawned for `module`, now the caller's to run and close; or None."""
+    return _prestarted.pop(module, None)
+
+
+def _discard_all() -> None:
+    while _prestarted:
+        _, judge = _prestarted.popitem()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(judge.process.pid, signal.SIGKILL)
+        judge.process.wait()
+        for stream in (judge.process.stdin, judge.process.stdout):
+            if stream is not None:
+                stream.close()
+        judge.folder.cleanup()

@@ -1,0 +1,94 @@
+"""The console script spawns `zendo grade`'s batch judge before the engine is imported.
+
+`zendo._entry` reads the command line with the standard library alone; the engine then
+adopts the judge it spawned (`zendo.judge.prestart`), or kills it at exit. Proven with
+the real console script, real judge processes and the benchmark's anchor course.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from zendo import _entry
+from zendo.cli import cli
+from zendo.judge import prestart
+from zendo.judge.batch import _Server
+
+REPO = Path(__file__).resolve().parents[1]
+ANCHOR = REPO / "benchmarks" / "anchor"
+ZENDO = Path(sys.executable).with_name("zendo")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "command"),
+    [
+        (["grade", "submissions"], "grade"),
+        (["--course", "grade", "check", "x"], "check"),  # a course folder named grade
+        (["-v", "--course", "c", "grade", "s"], "grade"),
+        (["-vv", "grade"], "grade"),
+        (["--version"], None),
+        ([], None),
+        (["--", "grade"], None),
+    ],
+)
+def test_the_entry_point_finds_the_command_as_click_would(
+    arguments: list[str], command: str | None
+) -> None:
+    assert _entry.command_of(arguments) == command
+
+
+def test_the_entry_point_knows_every_group_option_that_takes_a_value() -> None:
+    # A new value-taking option on the `zendo` group must be listed, or its value would
+    # be read as the command's name.
+    with_values = {
+        name
+        for parameter in cli.params
+        if isinstance(parameter, click.Option) and not parameter.is_flag and not parameter.count
+        for name in parameter.opts
+    }
+    assert with_values == _entry.GROUP_OPTIONS_WITH_VALUES
+
+
+def test_the_entry_point_spawns_what_zendo_grade_runs() -> None:
+    assert _entry.BATCH_JUDGE == (_Server.server_module, _Server.what)
+    assert _entry.wants_batch_judge(["--course", "c", "grade", "s"])
+    assert not _entry.wants_batch_judge(["grade", "--help"])
+    assert not _entry.wants_batch_judge(["check", "money.split"])
+
+
+def test_zendo_grade_adopts_the_judge_the_console_script_spawned(tmp_path: Path) -> None:
+    folder = tmp_path / "ada"
+    folder.mkdir()
+    shutil.copy(ANCHOR / "submissions" / "good.ipynb", folder / "01_anchor.ipynb")
+    done = subprocess.run(
+        [ZENDO, "--course", ANCHOR, "-v", "grade", tmp_path, "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "ada/01_anchor.ipynb" in done.stdout and "pass" in done.stdout
+    assert done.stderr.count("Adopted a judge spawned before the engine") == 1
+    assert done.stderr.count("Started a judge server") == 1  # no second batch judge
+
+
+def test_a_judge_nobody_adopted_is_killed_with_its_folder() -> None:
+    prestart.prestart(*_entry.BATCH_JUDGE)
+    spawned = prestart._prestarted[_entry.BATCH_JUDGE[0]]
+    folder = Path(spawned.folder.name)
+    assert folder.is_dir() and spawned.process.poll() is None
+    prestart._discard_all()
+    assert spawned.process.returncode is not None
+    assert not folder.exists()
+    assert prestart.take_prestarted(_entry.BATCH_JUDGE[0]) is None
+    with pytest.raises(ProcessLookupError):  # its whole process group is gone
+        os.killpg(spawned.process.pid, 0)
