@@ -2,7 +2,8 @@
 
 Started by `judge.batch.BatchJudge` as `python -P -m zendo.judge.batch_server`, one per
 worker and set of grader modules. It imports and configures what every judge does
-(pytest, hypothesis with the fixed settings, the judge plugin), answers `{"ready":
+(pytest, the judge plugin; hypothesis with the fixed settings once a grader imports
+it), answers `{"ready":
 true}`, reads the first job, and runs pytest on that job's grader modules. After
 collection, in place of pytest's test loop, it serves jobs: for each `{"job": PATH}`
 line it hands the job to a child forked ahead and answers `{"pid": N}`, then `{"exit":
@@ -34,9 +35,9 @@ import pytest
 from zendo.judge.plugin import JudgePlugin
 from zendo.judge.runner import (
     JudgeJob,
-    _configure_hypothesis,
     _Problems,
     _warm_hypothesis,
+    configure_hypothesis_when_imported,
     judge_plugin,
     pytest_arguments,
     run_job,
@@ -334,7 +335,7 @@ def _compile_observer() -> None:
 def serve() -> None:
     """Imports, the first job, collection, then one child per job until stdin closes."""
     channel = Channel()
-    _configure_hypothesis()  # before any grader is imported: the same settings everywhere
+    configure_hypothesis_when_imported()  # the same settings everywhere, if graders use it
     _compile_observer()
     channel.answer({"ready": True})
     first = channel.job()

@@ -14,6 +14,8 @@ like `property_test("standard", ...)`.
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
+import importlib.util
 import json
 import logging
 import os
@@ -23,7 +25,9 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -245,6 +249,55 @@ def _warm_hypothesis() -> None:
     draw_only()
 
 
+def configure_hypothesis_when_imported() -> None:
+    """Configure hypothesis (`_configure_hypothesis`) the moment anything imports it.
+
+    Only the Zen and money graders use hypothesis; importing it costs a judge about 55 ms
+    before its first job, so a judge does not import it ahead. But its settings must be
+    ours before any grader sees hypothesis (a `settings(...)` made at import takes the
+    default profile's values then): an import hook runs the configuration right after
+    hypothesis's own package is executed, before the import that asked for it returns.
+    Where hypothesis is imported already, this configures it now.
+    """
+    if "hypothesis" in sys.modules:
+        _configure_hypothesis()
+    elif not any(isinstance(finder, _ConfigureOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _ConfigureOnImport())
+
+
+class _ConfigureOnImport(importlib.abc.MetaPathFinder):
+    """Finds hypothesis as the other finders do, and configures it once it is executed."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname != "hypothesis":
+            return None
+        sys.meta_path.remove(self)  # once: the real finders answer from now on
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenConfigure(spec.loader)
+        return spec
+
+
+class _ThenConfigure(importlib.abc.Loader):
+    """hypothesis's own loader, then `_configure_hypothesis`; the module keeps its loader."""
+
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        # hypothesis reads its own data files through its loader (importlib.resources).
+        module.__loader__ = self.loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        self.loader.exec_module(module)
+        _configure_hypothesis()
+
+
 def _configure_hypothesis() -> None:
     from hypothesis import settings
     from hypothesis.internal.conjecture import providers
@@ -278,7 +331,7 @@ class _Problems:
 def run_job(job_path: Path) -> int:
     """The judge process: run the graders with the plugin and write the results file."""
     job = JudgeJob.model_validate_json(job_path.read_text(encoding="utf-8"))
-    _configure_hypothesis()
+    configure_hypothesis_when_imported()
     import pytest
 
     plugin = judge_plugin(job)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.strategies import SearchStrategy
 
 from zendo.judge.client import Learner, LearnerFailure, Observation, show, where_in_source
+
+if TYPE_CHECKING:  # imported where used: a judge whose graders have no property skips it
+    from hypothesis import settings
+    from hypothesis.strategies import SearchStrategy
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,6 +111,8 @@ def take_notes() -> list[str]:
 
 def hypothesis_settings(budget: str) -> settings:
     """The fixed hypothesis settings of a named budget: derandomized, no database, no deadline."""
+    from hypothesis import HealthCheck, Phase, settings
+
     if budget not in BUDGETS:
         known = ", ".join(BUDGETS)
         raise ValueError(f"There is no example budget {budget!r}; choose one of {known}.")
@@ -138,6 +142,8 @@ def property_test(budget: str, **strategies: SearchStrategy[Any]) -> Callable[[F
         @property_test("standard", total=st.integers(0, 10**6), count=st.integers(1, 50))
         def test_split_keeps_every_unit(learner, total, count): ...
     """
+    from hypothesis import given
+
     fixed = hypothesis_settings(budget)
 
     def decorate(test: F) -> F:
