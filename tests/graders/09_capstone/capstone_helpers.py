@@ -29,14 +29,15 @@ from zendo.judge import Handle, Learner, fail
 from zendo.judge.gateway import FlakyGateway
 from zendo.judge.served_app import post_json
 
-# The real-timeout gates. When every gateway step is slow, no answer has to beat the
-# learner's timeout, so it is short (forty times shorter than the slow step): each of the
-# service's attempts waits it out, and that wait is most of the check's time.
-CUT_OFF_TIMEOUT = 0.05
-# When a slow step is followed by quick ones (the client's retry after a timeout), those
-# must answer within the timeout on a loaded machine too: eight times shorter than the
-# slow step, and generous for a quick one.
-SHORT_TIMEOUT = 0.25
+# The real-timeout gates. Only the wait for the gateway's answer is cut short (the read
+# timeout; connecting and sending keep LONG_TIMEOUT, so a loaded machine cannot time
+# them out): the slow step answers after SLOW_DELAY, two hundred times later, so every
+# attempt that meets it times out, and its wait is all the check spends on it.
+# - A slow gateway (every step slow): the learner's GATEWAY_TIMEOUT reads CUT_OFF_TIMEOUT.
+# - A slow step followed by quick ones (a client's retry after a timeout): the rig's
+#   transport cuts the read of the slow attempt alone to CUT_OFF_TIMEOUT, and the quick
+#   attempts after it keep LONG_TIMEOUT, so they never have to race a short timeout.
+CUT_OFF_TIMEOUT = 0.01
 SLOW_DELAY = 2.0
 # Every other request gets a generous timeout, so a loaded machine never times one out.
 LONG_TIMEOUT = 10.0
@@ -149,10 +150,17 @@ def pay(learner: Learner, body: object, key: str | None) -> Answer:
     return Answer(status, parsed, text)
 
 
-def set_timeout(learner: Learner, seconds: float) -> None:
-    """Set the learner's GATEWAY_TIMEOUT (their code reads it when it sends)."""
+def set_timeout(learner: Learner, seconds: float, *, read: float | None = None) -> None:
+    """Set the learner's GATEWAY_TIMEOUT (their code reads it when it sends): `seconds` for
+    every phase, or `read` for the wait for the answer."""
     served = service(learner)
-    served.helper.call("set_timeout", served.module, seconds).value  # noqa: B018
+    served.helper.call("set_timeout", served.module, seconds, read).value  # noqa: B018
+
+
+def cut_next_read(learner: Learner, seconds: float | None) -> None:
+    """Cut the read timeout of the service's next gateway POST to `seconds` (a timeout of
+    None stays None); the requests after it keep the learner's own timeouts. None: no cut."""
+    service(learner).helper.call("cut_next_read", seconds).value  # noqa: B018
 
 
 def taken(learner: Learner) -> tuple[list[float], list[dict[str, Any]]]:

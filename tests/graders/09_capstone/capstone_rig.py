@@ -8,6 +8,11 @@ on a Unix socket, runs the gateway, and reads the SQLite file with its own conne
 serves it with uvicorn on a socket in the shared folder, once per sandbox; the SQLite
 connections the service opens skip the wait for the disk (`scratch_connect`).
 
+The gateway transport handed to `build_app` is the rig's `CuttingTransport`: plain HTTP on
+the gateway's socket, which can shorten the read timeout of the next POST only
+(`cut_next_read`), so that one attempt meets a slow gateway with a real timeout of
+milliseconds while the attempts after it keep the learner's own, long, timeout.
+
 `RIG_SOURCE` is sent with `learner.define`; `rig(learner)` returns its handle and the
 learner's module. It holds no expected value.
 """
@@ -109,6 +114,32 @@ def scratch_connect(*args, **kwargs):
     return connection
 
 
+class CuttingTransport(httpx.AsyncBaseTransport):
+    """The gateway's transport: plain HTTP on its socket, whose next POST can be cut short.
+
+    After `cut_next_read(seconds)`, the next POST waits at most that long for the
+    gateway's answer (the request's own read timeout, if shorter, stays; none, and it
+    stays none): a real httpx.ReadTimeout on a real socket. Every other request goes out
+    with the timeouts the learner's code gave it, untouched.
+    """
+
+    def __init__(self, gateway_socket):
+        # Plain HTTP on a Unix socket: no TLS, so no CA bundle to load (20 to 100 ms here).
+        self.inner = httpx.AsyncHTTPTransport(uds=gateway_socket, verify=False)
+        self.cut = None
+
+    async def handle_async_request(self, request):
+        cut, timeouts = self.cut, request.extensions.get("timeout")
+        if cut is not None and request.method == "POST":
+            self.cut = None
+            if type(timeouts) is dict and timeouts.get("read") is not None:
+                request.extensions["timeout"] = {**timeouts, "read": min(timeouts["read"], cut)}
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self):
+        await self.inner.aclose()
+
+
 def failure(error):
     return {"started": False, "raised": type(error).__name__, "message": str(error)[:300]}
 
@@ -123,9 +154,8 @@ def serve(module, gateway_socket, app_socket, database, timeout):
     root = logging.getLogger()
     root.addHandler(KEEPER)
     root.setLevel(logging.INFO)
+    transport = SERVED["transport"] = CuttingTransport(gateway_socket)
     try:
-        # Plain HTTP on a Unix socket: no TLS, so no CA bundle to load (20 to 100 ms here).
-        transport = httpx.AsyncHTTPTransport(uds=gateway_socket, verify=False)
         app = module.build_app(GATEWAY_URL, database, transport)
     except NotImplementedError:
         raise
@@ -144,8 +174,13 @@ def serve(module, gateway_socket, app_socket, database, timeout):
     return {"started": True}
 
 
-def set_timeout(module, seconds):
-    module.GATEWAY_TIMEOUT = httpx.Timeout(seconds)
+def set_timeout(module, seconds, read=None):
+    """The learner's GATEWAY_TIMEOUT: `seconds` for every phase, or for all but reading."""
+    module.GATEWAY_TIMEOUT = httpx.Timeout(seconds, read=seconds if read is None else read)
+
+
+def cut_next_read(seconds):
+    SERVED["transport"].cut = seconds
 
 
 def taken():

@@ -3,8 +3,9 @@
 The judge scripts its own gateway (capstone_helpers) and counts the requests and charges
 it received; the rig in the sandbox swaps the setup cell's SLEEP for a recorder, so the
 waits between attempts are numbers, not time. The timeout gates are real: the gateway's
-slow step answers forty times later than the learner's GATEWAY_TIMEOUT when every step
-is slow, eight times later when quick steps follow (they must answer within it).
+slow step answers two hundred times later than the read timeout the attempt meeting it
+has (the learner's GATEWAY_TIMEOUT when every step is slow; when quick steps follow, the
+rig's transport cuts that one attempt's read, and the quick ones keep a long timeout).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from capstone_helpers import (
     BODY,
     CUT_OFF_TIMEOUT,
     LONG_TIMEOUT,
-    SHORT_TIMEOUT,
     SLOW_DELAY,
+    cut_next_read,
     pay,
     payments_with_key,
     service,
@@ -33,7 +34,7 @@ MAX_ATTEMPTS = 3
 def test_service_times_out_a_slow_gateway(learner: Learner) -> None:
     gateway = service(learner).gateway
     gateway.play(then="slow")
-    set_timeout(learner, CUT_OFF_TIMEOUT)
+    set_timeout(learner, LONG_TIMEOUT, read=CUT_OFF_TIMEOUT)
     started = time.monotonic()
     try:
         answer = pay(learner, BODY, "capstone-timeout-0001")
@@ -42,7 +43,8 @@ def test_service_times_out_a_slow_gateway(learner: Learner) -> None:
     seconds = time.monotonic() - started
     expect(
         answer.is_envelope(504, "gateway_timeout", retryable=True),
-        f"With GATEWAY_TIMEOUT at {CUT_OFF_TIMEOUT} s and a gateway that answers only after "
+        f"With GATEWAY_TIMEOUT's read timeout at {CUT_OFF_TIMEOUT} s and a gateway that "
+        f"answers only after "
         f"{SLOW_DELAY} s, POST /payments answered {answer.shown()} after {seconds:.1f} s "
         f"and {len(gateway.requests)} gateway requests; expected 504 with the error type "
         "'gateway_timeout', retryable true, once every attempt has timed out.",
@@ -130,15 +132,16 @@ def test_service_is_idempotent(learner: Learner) -> None:
 
     # A client retry after a timeout: the gateway charged the first attempt but answered
     # too late. Whether the service retries on its own or the client sends the request
-    # again, the same key must reach the gateway, and the gateway charges once.
+    # again, the same key must reach the gateway, and the gateway charges once. The first
+    # attempt's read is cut short; the attempts after it keep the long timeout.
     gateway.play("slow", then="ok")
-    set_timeout(learner, SHORT_TIMEOUT)
+    cut_next_read(learner, CUT_OFF_TIMEOUT)
     try:
         answer = pay(learner, BODY, "capstone-key-0002")
         if answer.status != 200:
             answer = pay(learner, BODY, "capstone-key-0002")
     finally:
-        set_timeout(learner, LONG_TIMEOUT)
+        cut_next_read(learner, None)  # unused if the service never called the gateway
     keys = [request.key for request in gateway.requests]
     expect(
         answer.status == 200 and len(gateway.charges) == 1,
