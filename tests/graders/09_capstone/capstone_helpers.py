@@ -31,13 +31,13 @@ from zendo.judge.served_app import post_json
 
 # The real-timeout gates. Only the wait for the gateway's answer is cut short (the read
 # timeout; connecting and sending keep LONG_TIMEOUT, so a loaded machine cannot time
-# them out): the slow step answers after SLOW_DELAY, two hundred times later, so every
+# them out): the slow step answers after SLOW_DELAY, four hundred times later, so every
 # attempt that meets it times out, and its wait is all the check spends on it.
 # - A slow gateway (every step slow): the learner's GATEWAY_TIMEOUT reads CUT_OFF_TIMEOUT.
 # - A slow step followed by quick ones (a client's retry after a timeout): the rig's
 #   transport cuts the read of the slow attempt alone to CUT_OFF_TIMEOUT, and the quick
 #   attempts after it keep LONG_TIMEOUT, so they never have to race a short timeout.
-CUT_OFF_TIMEOUT = 0.01
+CUT_OFF_TIMEOUT = 0.005
 SLOW_DELAY = 2.0
 # Every other request gets a generous timeout, so a loaded machine never times one out.
 LONG_TIMEOUT = 10.0

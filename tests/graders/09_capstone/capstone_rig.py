@@ -169,7 +169,7 @@ def serve(module, gateway_socket, app_socket, database, timeout):
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             return {"started": False, "raised": "", "message": "the app did not start"}
-        time.sleep(0.005)
+        time.sleep(0.001)  # uvicorn sets no event: a short poll, it starts in ms
     SERVED["server"] = server
     return {"started": True}
 

@@ -3,7 +3,7 @@
 The judge scripts its own gateway (capstone_helpers) and counts the requests and charges
 it received; the rig in the sandbox swaps the setup cell's SLEEP for a recorder, so the
 waits between attempts are numbers, not time. The timeout gates are real: the gateway's
-slow step answers two hundred times later than the read timeout the attempt meeting it
+slow step answers four hundred times later than the read timeout the attempt meeting it
 has (the learner's GATEWAY_TIMEOUT when every step is slow; when quick steps follow, the
 rig's transport cuts that one attempt's read, and the quick ones keep a long timeout).
 """
