@@ -70,6 +70,42 @@ def test_a_file_that_imports_sqlalchemy_gets_a_seed_with_it_and_the_same_finding
     assert run_mypy(files).findings == seeded.findings
 
 
+SQLITE_FILE = """\
+import sqlite3
+
+
+def count(connection: sqlite3.Connection) -> int:
+    return connection.execute("SELECT 1")  # a Cursor: mypy must say so, seed or not
+"""
+
+
+def test_sqlite3_is_in_the_seed_and_changes_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    seed = tools._mypy_seed()
+    assert seed is not None
+    assert "sqlite3" in tools._seed_source(())
+    seeded = run_mypy({"bank.py": SQLITE_FILE})
+    assert [(f.line, f.code) for f in seeded.findings] == [(5, "return-value")]
+    monkeypatch.setattr(tools, "_mypy_seed", lambda libraries=(): None)  # check it all cold
+    assert run_mypy({"bank.py": SQLITE_FILE}).findings == seeded.findings
+
+
+def test_a_seed_is_placed_whole_or_not_at_all(tmp_path: Path) -> None:
+    seed = tools._mypy_seed()
+    assert seed is not None
+    half = tmp_path / ".mypy_cache.copying"  # a copy a killed run left half done
+    half.mkdir()
+    (half / "partial").write_text("", encoding="utf-8")
+    tools._place_seed(seed, tmp_path)
+    placed = tmp_path / ".mypy_cache"
+    assert sorted(p.relative_to(placed) for p in placed.rglob("*")) == sorted(
+        p.relative_to(seed) for p in seed.rglob("*")
+    )
+    assert not half.exists()
+    (placed / "marker").write_text("", encoding="utf-8")
+    tools._place_seed(seed, tmp_path)  # a cache is there: it is the run's own, kept
+    assert (placed / "marker").is_file()
+
+
 UNTYPED = {"calc_typed.py": "def mean(values):\n    return sum(values)\n"}
 
 

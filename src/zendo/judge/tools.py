@@ -96,12 +96,13 @@ _MYPY_FLAGS = (
     "--no-color-output",
 )  # fmt: skip
 # What the seed cache covers: the standard library modules and libraries learner code
-# usually imports (pydantic: checking a model without it costs about 1.2 s). mypy
+# usually imports (pydantic: checking a model without it costs about 1.2 s; sqlite3,
+# which the transactions and capstone set-up cells import, 20 ms of every run). mypy
 # re-checks anything whose source or options differ; graders that need more flags pass
 # them as `# mypy:` comments in the files, which keep the seed valid.
 _SEED_SOURCE = (
     "import collections.abc, dataclasses, datetime, decimal, enum, fractions, functools\n"
-    "import itertools, json, logging, math, pathlib, re, typing\n"
+    "import itertools, json, logging, math, pathlib, re, sqlite3, typing\n"
     "import pydantic\n"
 )
 # Libraries too big to check on every run (SQLAlchemy: 3 to 9 s), each with the modules
@@ -155,10 +156,11 @@ def run_mypy(files: Mapping[str, str], *extra_args: str) -> ToolRun:
     if completed is None:
         mypy_runs += 1
         with _folder(files, "mypy.ini", _MYPY_CONFIG) as folder:
-            arguments = _mypy_arguments(files, extra_args, folder)
+            arguments, seed = _mypy_arguments(files, extra_args, folder)
             if hasattr(os, "fork"):
-                completed = _mypy_in_a_fork(arguments, folder)
+                completed = _mypy_in_a_fork(arguments, folder, seed)
             else:
+                _place_seed(seed, folder)
                 completed = _run([*_python_module("mypy"), *arguments], folder)
     return _mypy_findings(completed)
 
@@ -180,7 +182,8 @@ def start_mypy(files: Mapping[str, str], *extra_args: str) -> None:
     folder = _folder(files, "mypy.ini", _MYPY_CONFIG)
     path = folder.__enter__()
     try:
-        pid, answer = _fork_mypy(_mypy_arguments(files, extra_args, path), path)
+        arguments, seed = _mypy_arguments(files, extra_args, path)
+        pid, answer = _fork_mypy(arguments, path, seed)
     except BaseException:
         folder.__exit__()
         raise
@@ -250,12 +253,33 @@ def _started_early(
     return None if answer is None else _completed(answer, ["mypy"])
 
 
-def _mypy_arguments(files: Mapping[str, str], extra_args: Sequence[str], folder: Path) -> list[str]:
-    """mypy's command line for a run in `folder`, whose cache starts as a copy of the seed."""
+def _mypy_arguments(
+    files: Mapping[str, str], extra_args: Sequence[str], folder: Path
+) -> tuple[list[str], Path | None]:
+    """mypy's command line for a run in `folder`, whose cache starts as a copy of the seed,
+    and the seed the run must copy there first (`_place_seed`): None when a copy made
+    ahead was moved there already, or when there is no seed."""
     seed = _mypy_seed(seeded_libraries(files))
-    if seed is not None and not _take_seed_copy(folder / ".mypy_cache", seed):
-        shutil.copytree(seed, folder / ".mypy_cache")
-    return [*_MYPY_FLAGS, *extra_args, *files]
+    if seed is not None and _take_seed_copy(folder / ".mypy_cache", seed):
+        seed = None
+    return [*_MYPY_FLAGS, *extra_args, *files], seed
+
+
+def _place_seed(seed: Path | None, folder: Path) -> None:
+    """Copy `seed` to `folder`'s mypy cache, unless a cache is there already.
+
+    Copied beside it first and renamed into place, so a run killed mid-copy leaves no
+    half cache for its second attempt. Without a copy (an OSError), mypy checks everything
+    itself: slower, never another verdict.
+    """
+    target = folder / ".mypy_cache"
+    if seed is None or target.exists():
+        return
+    staging = folder / ".mypy_cache.copying"
+    with contextlib.suppress(OSError):
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(seed, staging)
+        staging.rename(target)
 
 
 def _mypy_findings(completed: subprocess.CompletedProcess[str]) -> ToolRun:
@@ -408,7 +432,9 @@ def _python_module(name: str) -> list[str]:
     return [sys.executable, "-I", "-S", "-c", bootstrap, home, name]
 
 
-def _mypy_in_a_fork(arguments: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+def _mypy_in_a_fork(
+    arguments: list[str], folder: Path, seed: Path | None
+) -> subprocess.CompletedProcess[str]:
     """mypy's own API in a forked child of this trusted process, within the tool limit.
 
     A warm judge has mypy imported already (`prepare_judge`), so a fork skips the 0.2 s
@@ -417,7 +443,7 @@ def _mypy_in_a_fork(arguments: list[str], folder: Path) -> subprocess.CompletedP
     environment, reads only the files named and our config, and is killed past the limit.
     """
     for attempt in range(1, TOOL_ATTEMPTS + 1):
-        pid, read_end = _fork_mypy(arguments, folder)
+        pid, read_end = _fork_mypy(arguments, folder, seed)
         answer: bytes | None = _read_all(read_end, TOOL_TIMEOUT_SECONDS)
         if answer is None:
             with contextlib.suppress(ProcessLookupError):
@@ -432,8 +458,12 @@ def _mypy_in_a_fork(arguments: list[str], folder: Path) -> subprocess.CompletedP
     raise ToolTimeout("mypy", TOOL_TIMEOUT_SECONDS, TOOL_ATTEMPTS)
 
 
-def _fork_mypy(arguments: list[str], folder: Path) -> tuple[int, int]:
-    """Fork a child that runs mypy's API in `folder`; its pid and its answer pipe's read end."""
+def _fork_mypy(arguments: list[str], folder: Path, seed: Path | None) -> tuple[int, int]:
+    """Fork a child that runs mypy's API in `folder`; its pid and its answer pipe's read end.
+
+    The child copies the seed cache into the folder first (`_place_seed`), off the
+    parent's clock: a run started early then costs its grader only the fork.
+    """
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: check, report as JSON, and leave without clean-up
@@ -444,6 +474,7 @@ def _fork_mypy(arguments: list[str], folder: Path) -> tuple[int, int]:
         code = 2
         try:
             os.close(read_end)
+            _place_seed(seed, folder)
             os.chdir(folder)
             for name in [key for key in os.environ if key.startswith("MYPY")]:
                 del os.environ[name]
