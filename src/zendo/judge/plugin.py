@@ -145,13 +145,21 @@ class JudgePlugin:
             shape = self._shape(job)
             spare = None
             sandbox: Sandbox
+            greeted = False
+            preloaded: tuple[str, ...] = ()
             if self.hosted:  # a fresh process forked from this submission's host
                 for done in [other for other in self.learners if other != job.exercise_id]:
                     self.learners.pop(done).close()  # its tests are over: one at a time
-                sandbox = self._submission_host().sandbox_for(job.module, job.source)
+                host = self._submission_host()
+                sandbox = host.sandbox_for(job.module, job.source)
+                # A fork of the host: its protocol is checked when forked, its imports are
+                # the host's.
+                greeted, preloaded = True, host.preload
             elif (spare := POOL.take(shape)) is not None:
                 spare.sandbox.deliver(job.module, job.source)  # started ahead: its source now
                 sandbox = spare.sandbox
+                if spare.greeted:
+                    greeted, preloaded = True, spare.shape.preload
             else:
                 sandbox = Sandbox(
                     module=job.module,
@@ -160,7 +168,6 @@ class JudgePlugin:
                     isolation=self.isolation,
                     stdio=self.stdio,
                 )
-            greeted = spare is not None and spare.greeted
             found = Learner(
                 sandbox=sandbox,
                 budget_seconds=job.timeout_seconds,
@@ -168,7 +175,7 @@ class JudgePlugin:
                 cell_start_line=job.cell_start_line,
                 defined_elsewhere=job.defined_elsewhere,
                 preload=shape.preload,
-                preloaded=spare.shape.preload if spare is not None and greeted else (),
+                preloaded=preloaded,
                 greeted=greeted,
             )
             self.learners[job.exercise_id] = found

@@ -50,6 +50,7 @@ from zendo.judge.sandbox import (
     SandboxLimits,
     describe_exit,
 )
+from zendo.observer import PROTOCOL_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,9 @@ class SandboxHost:
         )
         self._sandbox, self._delivered = sandbox, False
         sandbox.start()
-        if self.preload:  # what fails to import here, a child's own preload meets again
+        # Each child inherits these imports. One that fails here fails the same way on
+        # the learner's own import line when the cell loads.
+        if self.preload:
             sandbox.control({"op": "preload", "modules": list(self.preload)}, [], 60.0)
         return sandbox
 
@@ -206,6 +209,9 @@ class ForkedSandbox(Sandbox):
             if type(child) is not int:
                 sandbox.kill()
                 raise SandboxDied("The sandbox host did not start the exercise's process.")
+            if answer.get("version") != PROTOCOL_VERSION:
+                sandbox.kill()
+                raise SandboxDied("The sandbox speaks another protocol version.")
         except SandboxGone:
             for fd in (request_write, answer_read):
                 os.close(fd)
@@ -252,7 +258,16 @@ class ForkedSandbox(Sandbox):
         return code
 
     def close(self) -> None:
-        self.kill()
+        """Done with this exercise: its pipes close, and its process ends on their end.
+
+        No `kill` round trip: the host ends every process of this exercise before it
+        forks the next one (or the whole sandbox goes with the host), so nothing of it
+        can outlive its turn either way.
+        """
+        self._close_pipes()
+        self._buffer = b""
+        self._child = 0
+        self.process = None
         if self._host_sandbox is not None and self._host_sandbox.folder_or_none is not None:
             with contextlib.suppress(OSError):
                 self._output_path().unlink()

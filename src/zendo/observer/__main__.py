@@ -317,7 +317,8 @@ def host(control_fd: int) -> None:
                 _clean_slate(children, ended)
                 number = len(children) + len(ended) + 1
                 children[number] = _fork_observer(control, fds)
-                answer = {"child": number}
+                # The child runs this very code: its protocol needs no `hello` of its own.
+                answer = {"child": number, "version": PROTOCOL_VERSION}
             elif op == "kill":
                 answer = {"status": _end_child(children, ended, request.get("child"))}
             else:
