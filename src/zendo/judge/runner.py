@@ -55,9 +55,13 @@ JUDGE_OVERRAN = (
 )
 # pytest plugins a judge has no use for. unraisableexception and threadexception run
 # gc.collect twice at exit: about 260 ms in a judge that has hypothesis and pydantic loaded.
+# logging and warnings wrap every test (log capture, a warnings filter), setuponly and
+# setupplan every fixture: together about 1.5 ms of an anchor submission's twelve tests,
+# for records and warnings of the judge's own code that no verdict reads (graders judge
+# the learner's logs from the sandbox, `zendo.judge.logs`).
 QUIET_PLUGINS = (
     "terminal", "cacheprovider", "stepwise", "doctest", "junitxml", "pastebin",
-    "unraisableexception", "threadexception",
+    "unraisableexception", "threadexception", "logging", "warnings", "setuponly", "setupplan",
 )  # fmt: skip
 
 
