@@ -103,6 +103,35 @@ def test_a_timeout_ends_only_that_exercise_and_the_host_forks_the_next(host: San
     assert exercise(host, "after_exit").call("remember", "y").value == 1
 
 
+def test_a_message_sent_ahead_has_its_answer_read_before_the_next_one(
+    host: SandboxHost,
+) -> None:
+    # A spare's preload is sent without waiting; the next control message must get its
+    # own answer, not the preload's.
+    sandbox = host.started()
+    sandbox.send_control({"op": "preload", "modules": ["decimal"]})
+    sandbox.send_control({"op": "preload", "modules": ["no_such_module_here"]})
+    assert sandbox.control({"op": "preload", "modules": ["fractions"]}, [], 10.0) == {
+        "ok": ["fractions"]
+    }
+    assert exercise(host, "after_ahead", "import decimal\nX = 1\n").get("X").value == 1
+
+
+def test_a_greeted_exercise_needs_no_hello_and_a_closed_one_leaves_nothing(
+    host: SandboxHost,
+) -> None:
+    first = Learner(
+        sandbox=host.sandbox_for("greeted_first", MARKS),
+        budget_seconds=2.0,
+        greeted=True,
+        preloaded=host.preload,
+    )
+    assert first.call("remember", 1).value == 1
+    first.close()  # its pipes close: no kill round trip
+    second = exercise(host, "greeted_second")
+    assert second.call("seen").value == {"files": [], "others": [], "state": []}
+
+
 @pytest.mark.parametrize("attack", ["SIGSTOP", "SIGKILL"])
 def test_a_host_stopped_or_killed_by_learner_code_is_replaced(
     host: SandboxHost, attack: str

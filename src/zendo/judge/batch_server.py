@@ -21,6 +21,7 @@ over) while that job is graded: the second core boots the next submission's sand
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -138,6 +139,9 @@ class Serving:
             # Computed once here, every child's reports inherit it (a relative path of each
             # test, about 0.1 ms per test in every submission otherwise).
             item.location  # noqa: B018 - a cached property
+        # What every child inherits is left out of the children's garbage collections:
+        # walking it would touch, and so copy, most of the judge's pages in each child.
+        gc.freeze()
         standby: Child | None = None
         finishing: Child | None = None  # the last job's child, closing its sandboxes
         try:
@@ -146,11 +150,11 @@ class Serving:
                 standby = None
                 current.give(job)
                 self.channel.answer({"pid": current.pid})
+                # The next submission's child boots its spares while this one is graded.
+                standby = Child(self, session, _shapes(job, self.items))
                 if finishing is not None:
                     finishing.reap()
                     finishing = None
-                # The next submission's child boots its spares while this one is graded.
-                standby = Child(self, session, _shapes(job, self.items))
                 self.channel.answer({"exit": current.wait_done()})
                 finishing = current
         finally:
@@ -208,10 +212,22 @@ class Child:
     def wait_done(self) -> int:
         """The job's exit code, as soon as its results are written (or the child ended)."""
         with os.fdopen(self._done_read, "rb") as done:
+            # Whoever else might hold the pipe open, a child that has ended is not waited
+            # for longer than a second.
+            while not select.select([done], [], [], 1.0)[0]:
+                if self._ended():
+                    return self.reap()
             said = done.read(1)
         if said == DONE:
             return 0
         return self.reap()  # it ended (or was killed) without saying so: its exit says why
+
+    def _ended(self) -> bool:
+        if self._exit is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self._exit = os.waitstatus_to_exitcode(status)
+        return self._exit is not None
 
     def reap(self) -> int:
         if self._exit is None:

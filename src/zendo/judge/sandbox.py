@@ -182,6 +182,7 @@ class Sandbox:
     _buffer: bytes = b""
     _cgroup: Path | None = None
     _control: Any = None  # a host's end of its control socket
+    _control_pending: int = 0  # messages sent with send_control, answers not read yet
 
     def fresh(self) -> Sandbox:
         """A new, unstarted sandbox for the same code, limits and isolation."""
@@ -358,15 +359,43 @@ class Sandbox:
 
         Only for a sandbox started with `host=True`. The host runs beside learner code, so
         its answer is plumbing, never evidence: a host that does not answer in time, or
-        answers with anything but a JSON object, is killed with the whole sandbox.
+        answers with anything but a JSON object, is killed with the whole sandbox. The
+        answers to messages sent with `send_control` are awaited first (each within
+        `timeout`): the host answers in order.
         """
-        import select
+        while self._control_pending:
+            self._control_pending -= 1
+            self._control_answer(timeout)
+        self._send_control(message, fds)
+        return self._control_answer(timeout)
+
+    def send_control(self, message: dict[str, Any]) -> None:
+        """Send a host a control message now, and read its answer before the next one's.
+
+        For a spare's preload: the host imports while the spare waits for its
+        submission, and nobody waits for the answer until the first fork, which needs
+        the host booted anyway.
+        """
+        self._send_control(message, [])
+        self._control_pending += 1
+
+    def _send_control(self, message: dict[str, Any], fds: list[int]) -> None:
         import socket
 
         if self._control is None or self.process is None:
             raise SandboxDied("The sandbox host was never started.")
         try:
             socket.send_fds(self._control, [json.dumps(message).encode()], fds)
+        except OSError:
+            self.kill()
+            raise SandboxDied("The sandbox host ended or broke its protocol.") from None
+
+    def _control_answer(self, timeout: float) -> dict[str, Any]:
+        import select
+
+        if self._control is None:
+            raise SandboxDied("The sandbox host was never started.")
+        try:
             ready, _, _ = select.select([self._control], [], [], max(timeout, 0.0))
             data = self._control.recv(65536) if ready else None
         except OSError:
@@ -544,6 +573,7 @@ class Sandbox:
         if self._control is not None:
             self._control.close()
             self._control = None
+            self._control_pending = 0
         return code
 
     def _close_pipes(self) -> None:

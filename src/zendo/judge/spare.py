@@ -267,8 +267,10 @@ class SparePool:
                 return
             try:
                 if spare.shape.host:
+                    # Sent, not awaited: the host imports as it boots, and its first fork
+                    # (after the answer) cannot come before it has booted anyway.
                     message = {"op": "preload", "modules": list(spare.shape.preload)}
-                    spare.sandbox.control(message, [], left)
+                    spare.sandbox.send_control(message)
                 else:
                     greeter = Learner(
                         sandbox=spare.sandbox, budget_seconds=left, preload=spare.shape.preload
