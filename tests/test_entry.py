@@ -18,7 +18,7 @@ import pytest
 
 from zendo import _entry
 from zendo.cli import cli
-from zendo.judge import prestart
+from zendo.judge import prestart, runner
 from zendo.judge.batch import _Server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,6 +61,38 @@ def test_the_entry_point_spawns_what_zendo_grade_runs() -> None:
     assert _entry.wants_batch_judge(["--course", "c", "grade", "s"])
     assert not _entry.wants_batch_judge(["grade", "--help"])
     assert not _entry.wants_batch_judge(["check", "money.split"])
+
+
+def test_the_entry_point_spawns_what_zendo_check_runs() -> None:
+    assert _entry.ONE_JOB_JUDGE[0] == runner.ONE_JOB_MODULE
+    assert _entry.wants_one_job_judge(["check", "welcome.greet"])
+    assert _entry.wants_one_job_judge(["--course", "c", "-v", "check"])
+    assert not _entry.wants_one_job_judge(["check", "--help"])
+    assert not _entry.wants_one_job_judge(["grade", "s"])
+
+
+def test_zendo_check_judges_in_the_judge_the_console_script_spawned(tmp_path: Path) -> None:
+    solution = REPO / "solutions" / "00_welcome.ipynb"
+    done = subprocess.run(
+        [ZENDO, "-v", "check", "welcome.greet", "--notebook", solution],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "PASS" in done.stdout
+    assert done.stderr.count("Adopted a judge spawned before the engine") == 1
+
+
+def test_a_spawned_judge_given_no_job_ends_quietly() -> None:
+    spawned = prestart.spawn_judge(runner.ONE_JOB_MODULE, "judge", log_on_stdout=True)
+    try:
+        log, _ = spawned.process.communicate(b"", timeout=120)
+    finally:
+        spawned.folder.cleanup()
+    assert spawned.process.returncode == 0, log.decode(errors="replace")[-2000:]
 
 
 def test_zendo_grade_adopts_the_judge_the_console_script_spawned(tmp_path: Path) -> None:

@@ -1,11 +1,11 @@
-"""The `zendo` console script: start `zendo grade`'s batch judge, then import the engine.
+"""The `zendo` console script: start the command's judge, then import the engine.
 
-`zendo grade` needs a batch judge process (`zendo.judge.batch_server`), which spends about
-0.25 s importing pytest before it can judge; the engine spends about 0.15 s importing
-itself and reading the course before it has a first submission. Spawned here, before the
-engine is imported, the judge's imports overlap all of the engine's (`judge.prestart`).
-Every other command goes straight to `zendo.cli`. Only the standard library is imported
-before that.
+`zendo grade` needs a batch judge process (`zendo.judge.batch_server`) and `zendo check`
+a one-job judge (`zendo.judge.runner`), which spend about 0.2 s importing pytest before
+they can judge; the engine spends about 0.15 s importing itself and reading the course
+before it has a job for them. Spawned here, before the engine is imported, the judge's
+imports overlap all of the engine's (`judge.prestart`). Every other command goes
+straight to `zendo.cli`. Only the standard library is imported before that.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import sys
 
 # The `zendo` group's options that take a value: what comes after them is not a command.
 GROUP_OPTIONS_WITH_VALUES = frozenset({"--course"})
-BATCH_JUDGE = ("zendo.judge.batch_server", "batch judge")
+BATCH_JUDGE = ("zendo.judge.batch_server", "batch judge")  # `zendo grade`'s
+ONE_JOB_JUDGE = ("zendo.judge.runner", "judge")  # `zendo check`'s, a cold judge
 
 
 def command_of(arguments: list[str]) -> str | None:
@@ -40,12 +41,22 @@ def wants_batch_judge(arguments: list[str]) -> bool:
     return hasattr(os, "fork") and hasattr(os, "setsid") and hasattr(os, "killpg")
 
 
+def wants_one_job_judge(arguments: list[str]) -> bool:
+    """Whether these arguments check exercises (a judge for one job, on any system)."""
+    return command_of(arguments) == "check" and "--help" not in arguments
+
+
 def main() -> None:
     """Entry point of the `zendo` console script (and of `python -m zendo`)."""
-    if wants_batch_judge(sys.argv[1:]):
+    arguments = sys.argv[1:]
+    if wants_batch_judge(arguments):
         from zendo.judge.prestart import prestart
 
         prestart(*BATCH_JUDGE)
+    elif wants_one_job_judge(arguments):
+        from zendo.judge.prestart import prestart
+
+        prestart(*ONE_JOB_JUDGE, log_on_stdout=True)
     from zendo.cli import main as run_cli
 
     run_cli()

@@ -1,13 +1,13 @@
 """Judge processes: how one is spawned, and one spawned before the engine has imported anything.
 
-A judge process (`judge.warm`, `judge.batch`) spends about 0.25 s importing pytest and the
-judge before it can take a job, and the engine about 0.15 s importing itself before it
-could start one: done one after the other, those add up on every `zendo grade`. The
-console script (`zendo._entry`) therefore spawns the batch judge first thing, with this
-module only (the standard library's `subprocess` and `tempfile`), and the engine adopts
-it when `zendo grade` asks for its first batch judge (`take_prestarted`). A process
-nobody adopts (a usage error, a course without v2 lessons) is killed when the engine
-exits.
+A judge process (`judge.warm`, `judge.batch`, the one-job `judge.runner`) spends about
+0.2 s importing pytest and the judge before it can take a job, and the engine about
+0.15 s importing itself before it could start one: done one after the other, those add
+up on every `zendo grade` and `zendo check`. The console script (`zendo._entry`)
+therefore spawns the command's judge first thing, with this module only (the standard
+library's `subprocess` and `tempfile`), and the engine adopts it when it needs its
+first judge (`take_prestarted`). A process nobody adopts (a usage error, a course
+without v2 lessons) is killed when the engine exits.
 
 What is spawned here is exactly what `WarmJudge` spawns itself: the same interpreter and
 module, environment, private working folder and process group (`spawn_judge`).
@@ -42,8 +42,12 @@ class SpawnedJudge:
         self.spawned_at = spawned_at  # time.monotonic(), for the start-up log
 
 
-def spawn_judge(module: str, what: str) -> SpawnedJudge:
-    """Start `python -P -m MODULE` as a judge process, in a session and a folder of its own."""
+def spawn_judge(module: str, what: str, *, log_on_stdout: bool = False) -> SpawnedJudge:
+    """Start `python -P -m MODULE` as a judge process, in a session and a folder of its own.
+
+    `log_on_stdout`: its stderr goes to its stdout (a one-job judge's log, read at its
+    end); otherwise nowhere (a judge that answers on stdout).
+    """
     env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     spawned_at = time.monotonic()
@@ -56,7 +60,7 @@ def spawn_judge(module: str, what: str) -> SpawnedJudge:
         env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log_on_stdout else subprocess.DEVNULL,
         cwd=folder.name,
         start_new_session=True,
     )
@@ -66,12 +70,12 @@ def spawn_judge(module: str, what: str) -> SpawnedJudge:
 _prestarted: dict[str, SpawnedJudge] = {}
 
 
-def prestart(module: str, what: str) -> None:
+def prestart(module: str, what: str, *, log_on_stdout: bool = False) -> None:
     """Spawn a judge of `module` now, for the engine to adopt later; killed at exit if not."""
     if module not in _prestarted:
         if not _prestarted:
             atexit.register(_discard_all)
-        _prestarted[module] = spawn_judge(module, what)
+        _prestarted[module] = spawn_judge(module, what, log_on_stdout=log_on_stdout)
 
 
 def take_prestarted(module: str) -> SpawnedJudge | None:

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from zendo._extract import ExerciseSource, module_name
 from zendo._limits import Limits
 from zendo._results import ChildOutcome
+from zendo.judge.prestart import take_prestarted
 from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation, stdio_needed
 from zendo.judge.warm import WarmJudge, WarmJudgeError
 
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 # busy machine (another learner's code burning every core) slows the judge; that must
 # not become this learner's verdict, so the slack is generous (a tool's two attempts).
 RUNNER_SLACK_SECONDS = 600.0
+ONE_JOB_MODULE = "zendo.judge.runner"  # `python -P -m` this: a judge for one job
 # The judge itself overran: never a verdict on the learner's code, which has its own limit.
 JUDGE_OVERRAN = (
     "Grading did not finish in time: the grading machine was too busy or a grader is too "
@@ -167,20 +169,9 @@ def judge_lesson(
                 if code is None:
                     return JudgeRun([], {}, "timeout", JUDGE_OVERRAN, isolation)
                 return _collect(results_path, job_path.parent / "judge.log", isolation)
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        command = [sys.executable, "-P", "-m", "zendo.judge.runner", str(job_path)]
-        process = subprocess.Popen(  # noqa: S603 - fixed argv, trusted job file
-            command,
-            cwd=folder,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=hasattr(os, "setsid"),
-        )
+        process, job_line, its_folder = _one_job_judge(job_path, folder)
         try:
-            log, _ = process.communicate(timeout=hard_limit)
+            log, _ = process.communicate(job_line, timeout=hard_limit)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 if hasattr(os, "killpg"):
@@ -189,8 +180,39 @@ def judge_lesson(
                     process.kill()
             process.communicate()
             return JudgeRun([], {}, "timeout", JUDGE_OVERRAN, isolation)
+        finally:
+            if its_folder is not None:
+                its_folder.cleanup()
         (Path(folder) / "judge.log").write_bytes(log)
         return _collect(results_path, Path(folder) / "judge.log", isolation)
+
+
+def _one_job_judge(
+    job_path: Path, folder: str
+) -> tuple[subprocess.Popen[bytes], bytes | None, tempfile.TemporaryDirectory[str] | None]:
+    """A judge process for this one job, what to write to its stdin, and its own folder.
+
+    The one `zendo check` spawned before the engine was imported (`judge.prestart`) if
+    there is one, told the job's path on stdin (its working folder is removed after
+    it); otherwise a new one working in the job's folder, given the path on argv.
+    """
+    spawned = take_prestarted(ONE_JOB_MODULE)
+    if spawned is not None:
+        logger.info("Adopted a judge spawned before the engine", extra={"server": "judge"})
+        return spawned.process, f"{job_path}\n".encode(), spawned.folder
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    command = [sys.executable, "-P", "-m", ONE_JOB_MODULE, str(job_path)]
+    process = subprocess.Popen(  # noqa: S603 - fixed argv, trusted job file
+        command,
+        cwd=folder,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=hasattr(os, "setsid"),
+    )
+    return process, None, None
 
 
 def _collect(results_path: Path, log_path: Path, isolation: Isolation) -> JudgeRun:
@@ -400,5 +422,19 @@ def write_results(job: JudgeJob, plugin: JudgePlugin, code: int, problems: list[
     Path(job.results_path).write_text(json.dumps(results), encoding="utf-8")
 
 
+def run_job_from_stdin() -> int:
+    """A judge spawned before its job (`judge.prestart`): import, then read the job's path.
+
+    Everything `run_job` imports is imported first, while the engine is still preparing
+    the job; then one line on stdin names the job file. No line: nobody needed this judge.
+    """
+    import pytest  # noqa: F401 - imported ahead, while the engine writes the job
+
+    import zendo.judge.plugin  # noqa: F401
+
+    line = sys.stdin.readline().strip()
+    return run_job(Path(line)) if line else 0
+
+
 if __name__ == "__main__":
-    sys.exit(run_job(Path(sys.argv[1])))
+    sys.exit(run_job(Path(sys.argv[1])) if len(sys.argv) > 1 else run_job_from_stdin())
