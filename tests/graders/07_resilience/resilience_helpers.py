@@ -24,6 +24,10 @@ from zendo.judge.gateway import FlakyGateway
 # cannot flip a verdict either.
 SHORT_TIMEOUT = 0.05
 SLOW_DELAY = 2.0
+# The endpoint's slow-step request times out on reading only (connecting and sending
+# keep LONG_TIMEOUT), so its read timeout can be four hundred times shorter than the
+# slow step: nothing but the slow answer can be late for it.
+READ_TIMEOUT = 0.005
 # Every other request gets a generous timeout, so a loaded machine never times one out.
 LONG_TIMEOUT = 5.0
 

@@ -321,13 +321,14 @@ def serve(module, gateway_socket, app_socket):
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             return {"started": False, "raised": "", "message": "the app did not start"}
-        time.sleep(0.005)
+        time.sleep(0.001)  # uvicorn sets no event: a short poll, it starts in milliseconds
     SERVED["server"] = server
     return {"started": True}
 
 
-def set_timeout(module, seconds):
-    module.GATEWAY_TIMEOUT = httpx.Timeout(seconds)
+def set_timeout(module, seconds, read=None):
+    """GATEWAY_TIMEOUT: `seconds` for every phase, or for all but reading the answer."""
+    module.GATEWAY_TIMEOUT = httpx.Timeout(seconds, read=seconds if read is None else read)
 
 
 def records():

@@ -18,7 +18,7 @@ from typing import Any
 
 from resilience_helpers import (
     LONG_TIMEOUT,
-    SHORT_TIMEOUT,
+    READ_TIMEOUT,
     SLOW_DELAY,
     gateway,
     result,
@@ -101,10 +101,24 @@ def app_socket(learner: Learner) -> str:
     return _SERVED[0][1]
 
 
-def set_timeout(learner: Learner, seconds: float) -> None:
-    """Set the setup cell's GATEWAY_TIMEOUT, which the app reads when it sends."""
+def set_timeout(learner: Learner, seconds: float, read: float | None = None) -> None:
+    """Set the setup cell's GATEWAY_TIMEOUT, which the app reads when it sends.
+
+    `read`: a shorter timeout for reading the gateway's answer only (the slow step's
+    request): connecting and sending keep `seconds`, so a loaded machine cannot time
+    them out, and the slow step answers SLOW_DELAY later, far past the read timeout.
+    """
     helper, module = rig(learner)
-    _ = helper.call("set_timeout", module, seconds).value
+    _ = helper.call("set_timeout", module, seconds, read).value
+
+
+def set_step_timeout(learner: Learner, step: str) -> str:
+    """GATEWAY_TIMEOUT for a request that meets `step`; what a message says of it."""
+    if step == "slow":
+        set_timeout(learner, LONG_TIMEOUT, read=READ_TIMEOUT)
+        return f" (GATEWAY_TIMEOUT's read {READ_TIMEOUT} s, the gateway {SLOW_DELAY:g} s)"
+    set_timeout(learner, LONG_TIMEOUT)
+    return ""
 
 
 def pay(
@@ -192,8 +206,7 @@ def test_endpoint_maps_gateway_failures(learner: Learner) -> None:
     serve(learner)
     for step, status, kind, retryable in FAILURES:
         gateway(learner).play(step, then=step)
-        timeout = SHORT_TIMEOUT if step == "slow" else LONG_TIMEOUT
-        set_timeout(learner, timeout)
+        waited = set_step_timeout(learner, step)
         reply = pay(learner, key=f"key-{step}", request_id=f"req-{step}")
         error = reply.envelope()
         expect(
@@ -205,12 +218,7 @@ def test_endpoint_maps_gateway_failures(learner: Learner) -> None:
             and type(error["message"]) is str
             and bool(error["message"].strip())
             and reply.headers.get("X-Request-ID") == f"req-{step}",
-            f"When the gateway answered {step!r}"
-            + (
-                f" (GATEWAY_TIMEOUT {timeout} s, the gateway {SLOW_DELAY:g} s)"
-                if step == "slow"
-                else ""
-            )
+            f"When the gateway answered {step!r}{waited}"
             + f", POST /payments answered {reply.shown()}; expected {status} with the envelope "
             f"{{'error': {{'type': {kind!r}, 'message': ..., 'retryable': {retryable}, "
             f"'request_id': 'req-{step}'}}}} and the same X-Request-ID header.",
@@ -270,8 +278,7 @@ def test_endpoint_logs_each_failure_once(learner: Learner) -> None:
     for step, _ in cases:
         script = "ok" if step == "missing" else step
         gateway(learner).play(script, then=script)
-        timeout = SHORT_TIMEOUT if step == "slow" else LONG_TIMEOUT
-        set_timeout(learner, timeout)
+        set_step_timeout(learner, step)
         pay(learner, key=None if step == "missing" else f"key-{step}", request_id=f"req-{step}")
     seen = logged(helper)
     wanted = {f"req-{step}": ["ERROR" if status >= 500 else "WARNING"] for step, status in cases}
