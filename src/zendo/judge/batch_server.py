@@ -3,13 +3,12 @@
 Started by `judge.batch.BatchJudge` as `python -P -m zendo.judge.batch_server`, one per
 worker and set of grader modules. It imports and configures what every judge does
 (pytest, the judge plugin; hypothesis with the fixed settings once a grader imports
-it), answers `{"ready":
-true}`, reads the first job, and runs pytest on that job's grader modules. After
-collection, in place of pytest's test loop, it serves jobs: for each `{"job": PATH}`
-line it hands the job to a child forked ahead and answers `{"pid": N}`, then `{"exit":
-CODE}` when the child has ended. The child runs the collected tests of that job's
-exercises with the judge plugin, exactly as `runner.run_job` does, and writes the same
-results file.
+it), answers `{"ready": true}`, reads the first job, and runs pytest on that job's
+grader modules. After collection, in place of pytest's test loop, it serves jobs: for
+each `{"job": PATH}` line it hands the job to a child forked ahead and answers `{"pid":
+N}`, then `{"exit": CODE}` when the child has written its results (or ended). The child
+runs the collected tests of that job's exercises with the judge plugin, exactly as
+`runner.run_job` does, and writes the same results file.
 
 The batch judge itself never runs a test, never starts a sandbox and never runs
 learner code; its graders are imported but none of their tests has run, so each child
@@ -204,7 +203,7 @@ class Child:
         self._exit: int | None = None
 
     def give(self, job: Path) -> None:
-        with contextlib.suppress(OSError):  # a child that died already: wait() says so
+        with contextlib.suppress(OSError):  # a child that died already: wait_done() says so
             os.setpgid(self.pid, self.pid)
             os.write(self._job_write, str(job).encode() + b"\n")
         os.close(self._job_write)
