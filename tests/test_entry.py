@@ -57,7 +57,7 @@ def test_the_entry_point_knows_every_group_option_that_takes_a_value() -> None:
 
 
 def test_the_entry_point_spawns_what_zendo_grade_runs() -> None:
-    assert _entry.BATCH_JUDGE == (_Server.server_module, _Server.what)
+    assert (_Server.server_module, _Server.what) == _entry.BATCH_JUDGE
     assert _entry.wants_batch_judge(["--course", "c", "grade", "s"])
     assert not _entry.wants_batch_judge(["grade", "--help"])
     assert not _entry.wants_batch_judge(["check", "money.split"])
@@ -108,7 +108,8 @@ def test_zendo_grade_adopts_the_judge_the_console_script_spawned(tmp_path: Path)
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "ada/01_anchor.ipynb" in done.stdout and "pass" in done.stdout
+    assert "ada/01_anchor.ipynb" in done.stdout
+    assert "pass" in done.stdout
     assert done.stderr.count("Adopted a judge spawned before the engine") == 1
     assert done.stderr.count("Started a judge server") == 1  # no second batch judge
 
@@ -117,7 +118,8 @@ def test_a_judge_nobody_adopted_is_killed_with_its_folder() -> None:
     prestart.prestart(*_entry.BATCH_JUDGE)
     spawned = prestart._prestarted[_entry.BATCH_JUDGE[0]]
     folder = Path(spawned.folder.name)
-    assert folder.is_dir() and spawned.process.poll() is None
+    assert folder.is_dir()
+    assert spawned.process.poll() is None
     prestart._discard_all()
     assert spawned.process.returncode is not None
     assert not folder.exists()
