@@ -87,7 +87,10 @@ def _discard_all() -> None:
     while _prestarted:
         _, judge = _prestarted.popitem()
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(judge.process.pid, signal.SIGKILL)
+            if hasattr(os, "killpg"):
+                os.killpg(judge.process.pid, signal.SIGKILL)
+            else:  # Windows: no process groups; the judge itself (it started nothing yet)
+                judge.process.kill()
         judge.process.wait()
         for stream in (judge.process.stdin, judge.process.stdout):
             if stream is not None:
