@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import sys
@@ -151,6 +152,7 @@ def grader_imports(exercise_id: str, *modules: str) -> None:
 _GRADER_IMPORTS: dict[str, tuple[str, ...]] = {}
 
 
+@functools.lru_cache(maxsize=16)  # a judge asks twice per exercise: its shape, its sandbox
 def leading_imports(source: str, cell_start_line: int) -> tuple[str, ...]:
     """The modules the graded source imports before anything else it does.
 
