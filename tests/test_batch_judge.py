@@ -183,6 +183,34 @@ def test_a_submission_out_of_time_leaves_the_next_ones_alone(
     assert (graded["c_last"]["status"], graded["c_last"]["points"]) == ("pass", 2)
 
 
+def test_a_judge_child_that_ends_without_its_results_is_that_submissions_error(
+    tmp_path: Path,
+) -> None:
+    """A child says when its results are written; one that ends first (here a grader
+    that exits the judge for one learner) must neither hang the batch nor touch the
+    others' verdicts."""
+    root = tmp_path / "course"
+    (root / "course").mkdir(parents=True)
+    (root / "course" / "course.toml").write_text('title = "Probe"\nversion = "1"\n')
+    (root / "course" / "01_probe.toml").write_text(PROBE_LESSON)
+    (root / "tests" / "graders").mkdir(parents=True)
+    exits = PROBE_GRADERS.replace(
+        '    mine = learner.call("name").value\n',
+        '    mine = learner.call("name").value\n    if mine == "crash":\n'
+        "        import os\n\n        os._exit(7)\n",
+        1,
+    )
+    assert exits != PROBE_GRADERS
+    (root / "tests" / "graders" / "test_01_probe.py").write_text(exits)
+    folder = tmp_path / "submissions"
+    for name in ("a_before", "crash", "c_after"):
+        probe_notebook(folder / name / "01_probe.ipynb", "crash" if name == "crash" else name)
+    graded = grade(root, folder, jobs=1)
+    assert graded["crash"]["status"] == "error"
+    assert (graded["a_before"]["status"], graded["a_before"]["points"]) == ("pass", 2)
+    assert (graded["c_after"]["status"], graded["c_after"]["points"]) == ("pass", 2)
+
+
 def test_a_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:
     """The anchor submissions judged in one batch, and each by a cold judge of its own."""
     reference = ANCHOR / "solutions" / "01_anchor.ipynb"
