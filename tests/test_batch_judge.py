@@ -13,6 +13,7 @@ batch's verdicts equal those of the cold judge that `zendo check` uses.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -268,6 +269,24 @@ def test_a_money_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:
         sources = extract_from_notebook(notebook, [e.id for e in exercises])
         cold = grade_sources(course, sources, exercises, Limits(), "cold", with_hidden=True)
         assert _verdicts(result.model_dump()) == _verdicts(cold.model_dump()), result.learner
+
+
+def test_a_mypy_graded_batch_leaves_no_mypy_config_behind(tmp_path: Path) -> None:
+    """Each judge writes mypy's config once; forked children never run exit handlers, so
+    the batch judge writes it in its own folder, which goes when the batch ends."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    for learner in ("ada", "bob"):
+        (tmp_path / "class" / learner).mkdir(parents=True)
+        shutil.copy(REPO / "solutions" / "05_money.ipynb", tmp_path / "class" / learner)
+    done = subprocess.run(
+        [ZENDO, "--course", REPO, "grade", tmp_path / "class", "--jobs", "1",
+         "--gradebook", tmp_path / "gradebook.json"],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert sorted(path.name for path in temporary.rglob("zendo-mypy-config-*")) == []
 
 
 def _verdicts(result: dict[str, Any]) -> list[tuple[object, ...]]:

@@ -346,7 +346,7 @@ def _prepare_what_graders_use(items: list[pytest.Item]) -> None:
     """
     if any(getattr(getattr(item, "obj", None), "is_hypothesis_test", False) for item in items):
         _warm_hypothesis()
-    from zendo.judge.mypy_graded import run_mypy_graded
+    from zendo.judge.mypy_graded import prepare_config, run_mypy_graded
     from zendo.judge.tools import run_mypy
 
     runners = (run_mypy, run_mypy_graded)
@@ -359,6 +359,7 @@ def _prepare_what_graders_use(items: list[pytest.Item]) -> None:
             with contextlib.suppress(ImportError):
                 import mypy.api
                 import mypy.main  # noqa: F401
+            prepare_config(Path.cwd())  # this judge's private folder: removed with it
             return
 
 

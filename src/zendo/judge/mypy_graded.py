@@ -19,7 +19,6 @@ import atexit
 import shutil
 import tempfile
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 
 import zendo.observer
@@ -34,7 +33,7 @@ def run_mypy_graded(files: Mapping[str, str], *extra_args: str) -> ToolRun:
     Findings in the stand-in's own files are never about the learner's code: read the
     learner's with `run.in_file(name)`.
     """
-    return run_mypy(files, "--config-file", str(_config()), *extra_args)
+    return run_mypy(files, "--config-file", str(prepare_config()), *extra_args)
 
 
 def start_mypy_graded(files: Mapping[str, str], *extra_args: str) -> None:
@@ -42,15 +41,28 @@ def start_mypy_graded(files: Mapping[str, str], *extra_args: str) -> None:
 
     For a grader's `before_tests` function (`zendo.judge.toolkit.before_tests`).
     """
-    start_mypy(files, "--config-file", str(_config()), *extra_args)
+    start_mypy(files, "--config-file", str(prepare_config()), *extra_args)
 
 
-@cache
-def _config() -> Path:
-    """The engine's mypy config plus `mypy_path`, written once per judge process."""
-    folder = Path(tempfile.mkdtemp(prefix="zendo-mypy-config-"))
-    atexit.register(shutil.rmtree, folder, True)
-    config = folder / "mypy.ini"
-    # Flags come from the command line, as in run_mypy; only the search path is added.
-    config.write_text(f"[mypy]\nmypy_path = {STAND_INS}\n", encoding="utf-8")
-    return config
+def prepare_config(folder: Path | None = None) -> Path:
+    """The engine's mypy config plus `mypy_path`, written once per judge process.
+
+    A judge that forks a child per job (warm or batch) writes it ahead in `folder`, its
+    private working folder, which the engine removes with the judge: its children share
+    it. Written on first use instead, it goes in a temporary folder removed at exit, but
+    forked children never run exit handlers: one folder per graded submission was left
+    behind.
+    """
+    global _config_path
+    if _config_path is None:
+        made = Path(tempfile.mkdtemp(prefix="zendo-mypy-config-", dir=folder))
+        if folder is None:
+            atexit.register(shutil.rmtree, made, True)
+        config = made / "mypy.ini"
+        # Flags come from the command line, as in run_mypy; only the search path is added.
+        config.write_text(f"[mypy]\nmypy_path = {STAND_INS}\n", encoding="utf-8")
+        _config_path = config
+    return _config_path
+
+
+_config_path: Path | None = None

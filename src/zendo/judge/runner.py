@@ -229,8 +229,11 @@ def _collect(results_path: Path, log_path: Path, isolation: Isolation) -> JudgeR
     return JudgeRun(results.outcomes, results.collected, fate, detail, isolation)
 
 
-def prepare_judge() -> None:
-    """Everything a judge imports and configures before it grades (the warm judge does it once)."""
+def prepare_judge(private: Path | None = None) -> None:
+    """Everything a judge imports and configures before it grades (the warm judge does it once).
+
+    `private`: the judge's own working folder, removed with it (files its forks share).
+    """
     _configure_hypothesis()
     _warm_hypothesis()
     import pytest  # noqa: F401 - imported ahead, for the jobs forked after
@@ -241,6 +244,9 @@ def prepare_judge() -> None:
     with contextlib.suppress(ImportError):  # mypy runs in forks of the judge (judge.tools)
         import mypy.api
         import mypy.main  # noqa: F401
+    from zendo.judge.mypy_graded import prepare_config
+
+    prepare_config(private)
 
 
 def _warm_hypothesis() -> None:

@@ -319,7 +319,7 @@ def serve() -> None:
     """
     from zendo.judge.runner import prepare_judge
 
-    prepare_judge()
+    prepare_judge(Path.cwd())  # started in its private folder (`spawn_judge`)
     out = sys.stdout.buffer
     standby: _Standby | None = _Standby(Ahead())
     out.write(b'{"ready": true}\n')
