@@ -5,12 +5,12 @@ a one-job judge (`zendo.judge.runner`), which spend about 0.2 s importing pytest
 they can judge; the engine spends about 0.15 s importing itself and reading the course
 before it has a job for them. Spawned here, before the engine is imported, the judge's
 imports overlap all of the engine's (`judge.prestart`). Every other command goes
-straight to `zendo.cli`. Only the standard library is imported before that.
+straight to `zendo.cli`. Nothing but the standard library (and `judge.prestart`, which
+uses nothing else) is imported before that.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 # The `zendo` group's options that take a value: what comes after them is not a command.
@@ -38,7 +38,9 @@ def wants_batch_judge(arguments: list[str]) -> bool:
     """Whether these arguments grade submissions on a system that keeps warm judges."""
     if command_of(arguments) != "grade" or "--help" in arguments:
         return False
-    return hasattr(os, "fork") and hasattr(os, "setsid") and hasattr(os, "killpg")
+    from zendo.judge.prestart import fork_available  # standard library only
+
+    return fork_available()
 
 
 def wants_one_job_judge(arguments: list[str]) -> bool:

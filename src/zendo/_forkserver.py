@@ -34,7 +34,8 @@ from typing import IO
 from zendo._errors import SandboxError
 from zendo._platform import Platform
 from zendo._sandbox import SpawnLauncher, child_environment, kill_group, write_graders
-from zendo.judge.warm import WarmJudge, fork_available
+from zendo.judge.prestart import fork_available
+from zendo.judge.warm import WarmJudge
 
 logger = logging.getLogger(__name__)
 

@@ -42,14 +42,26 @@ class SpawnedJudge:
         self.spawned_at = spawned_at  # time.monotonic(), for the start-up log
 
 
+def fork_available() -> bool:
+    """Whether this system can keep a warm judge (it needs fork and process groups)."""
+    return hasattr(os, "fork") and hasattr(os, "setsid") and hasattr(os, "killpg")
+
+
+def judge_environment() -> dict[str, str]:
+    """A judge process's environment: ours, with no pytest plugin loaded by itself, one
+    hash seed (the same examples everywhere) and no bytecode written."""
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
 def spawn_judge(module: str, what: str, *, log_on_stdout: bool = False) -> SpawnedJudge:
     """Start `python -P -m MODULE` as a judge process, in a session and a folder of its own.
 
     `log_on_stdout`: its stderr goes to its stdout (a one-job judge's log, read at its
     end); otherwise nowhere (a judge that answers on stdout).
     """
-    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env = judge_environment()
     spawned_at = time.monotonic()
     # A private working folder: nothing a judge writes (hypothesis's storage, a tool's
     # leftovers) lands in the learner's notebook folder.
@@ -83,16 +95,24 @@ def take_prestarted(module: str) -> SpawnedJudge | None:
     return _prestarted.pop(module, None)
 
 
+def stop_judge(
+    process: subprocess.Popen[bytes], folder: tempfile.TemporaryDirectory[str] | None
+) -> None:
+    """Kill a judge process's group (and any job it runs), close its pipes, remove its folder."""
+    with contextlib.suppress(ProcessLookupError):
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # Windows: no process groups; the judge itself
+            process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            stream.close()
+    if folder is not None:
+        folder.cleanup()
+
+
 def _discard_all() -> None:
     while _prestarted:
         _, judge = _prestarted.popitem()
-        with contextlib.suppress(ProcessLookupError):
-            if hasattr(os, "killpg"):
-                os.killpg(judge.process.pid, signal.SIGKILL)
-            else:  # Windows: no process groups; the judge itself (it started nothing yet)
-                judge.process.kill()
-        judge.process.wait()
-        for stream in (judge.process.stdin, judge.process.stdout):
-            if stream is not None:
-                stream.close()
-        judge.folder.cleanup()
+        stop_judge(judge.process, judge.folder)

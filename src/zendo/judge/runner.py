@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from zendo._extract import ExerciseSource, module_name
 from zendo._limits import Limits
 from zendo._results import ChildOutcome
-from zendo.judge.prestart import take_prestarted
+from zendo.judge.prestart import judge_environment, take_prestarted
 from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation, stdio_needed
 from zendo.judge.warm import WarmJudge, WarmJudgeError
 
@@ -200,13 +200,11 @@ def _one_job_judge(
     if spawned is not None:
         logger.info("Adopted a judge spawned before the engine", extra={"server": "judge"})
         return spawned.process, f"{job_path}\n".encode(), spawned.folder
-    env = dict(os.environ, PYTHONHASHSEED="0", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     command = [sys.executable, "-P", "-m", ONE_JOB_MODULE, str(job_path)]
     process = subprocess.Popen(  # noqa: S603 - fixed argv, trusted job file
         command,
         cwd=folder,
-        env=env,
+        env=judge_environment(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from zendo.judge.prestart import spawn_judge, take_prestarted
+from zendo.judge.prestart import spawn_judge, stop_judge, take_prestarted
 
 if TYPE_CHECKING:  # the client side (the notebook's kernel) never imports the sandbox code
     from zendo.judge.spare import SpareShape
@@ -47,11 +47,6 @@ START_SECONDS = 60.0  # importing pytest, hypothesis and pydantic on a busy 2-co
 
 class WarmJudgeError(RuntimeError):
     """The warm judge could not start or stopped answering; a cold run is the fallback."""
-
-
-def fork_available() -> bool:
-    """Whether this system can keep a warm judge (it needs fork and process groups)."""
-    return hasattr(os, "fork") and hasattr(os, "setsid") and hasattr(os, "killpg")
 
 
 class WarmJudge:
@@ -102,15 +97,8 @@ class WarmJudge:
         if self._process is None:
             return
         process, self._process, self._ready = self._process, None, False
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                stream.close()
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
+        folder, self._folder = self._folder, None
+        stop_judge(process, folder)
 
     def start_early(self) -> None:
         """Start the judge process now, without waiting for it: its imports (about 0.3 s)
