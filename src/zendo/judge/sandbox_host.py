@@ -240,11 +240,7 @@ class ForkedSandbox(Sandbox):
     def kill(self) -> int | None:
         """End this exercise's child (through the host; past its limit, the whole sandbox)."""
         code = None
-        self._close_pipes()
-        self._buffer = b""
-        sandbox, child = self._host_sandbox, self._child
-        self._child = 0
-        self.process = None
+        sandbox, child = self._host_sandbox, self._let_go()
         running = sandbox is not None and sandbox.observer_running()
         if sandbox is not None and child and not running:
             sandbox.kill()  # a host stopped or gone cannot end its child: the sandbox goes
@@ -257,6 +253,14 @@ class ForkedSandbox(Sandbox):
                 logger.info("A sandbox host did not answer; the sandbox was killed")
         return code
 
+    def _let_go(self) -> int:
+        """Close this exercise's pipes and forget its child; the child's number, or 0."""
+        self._close_pipes()
+        self._buffer = b""
+        child, self._child = self._child, 0
+        self.process = None
+        return child
+
     def close(self) -> None:
         """Done with this exercise: its pipes close, and its process ends on their end.
 
@@ -264,10 +268,7 @@ class ForkedSandbox(Sandbox):
         forks the next one (or the whole sandbox goes with the host), so nothing of it
         can outlive its turn either way.
         """
-        self._close_pipes()
-        self._buffer = b""
-        self._child = 0
-        self.process = None
+        self._let_go()
         if self._host_sandbox is not None and self._host_sandbox.folder_or_none is not None:
             with contextlib.suppress(OSError):
                 self._output_path().unlink()
