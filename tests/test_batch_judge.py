@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -271,22 +272,27 @@ def test_a_money_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:
         assert _verdicts(result.model_dump()) == _verdicts(cold.model_dump()), result.learner
 
 
-def test_a_mypy_graded_batch_leaves_no_mypy_config_behind(tmp_path: Path) -> None:
-    """Each judge writes mypy's config once; forked children never run exit handlers, so
-    the batch judge writes it in its own folder, which goes when the batch ends."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    for learner in ("ada", "bob"):
-        (tmp_path / "class" / learner).mkdir(parents=True)
-        shutil.copy(REPO / "solutions" / "05_money.ipynb", tmp_path / "class" / learner)
-    done = subprocess.run(
-        [ZENDO, "--course", REPO, "grade", tmp_path / "class", "--jobs", "1",
-         "--gradebook", tmp_path / "gradebook.json"],
-        capture_output=True, text=True, timeout=300, check=False,
-        env={**os.environ, "TMPDIR": str(temporary)},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert sorted(path.name for path in temporary.rglob("zendo-mypy-config-*")) == []
+def test_a_batch_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """Nothing a batch made stays behind: not mypy's config (each judge writes it once,
+    in its own folder: forked children never run exit handlers), not the folder of the
+    spare sandbox the last standby child had booted when the engine killed it."""
+    # A short temporary folder, as /tmp is: the judge then nests its sandboxes' folders
+    # in its own (a long one keeps them beside it, for the sockets' path limit).
+    temporary = Path(tempfile.mkdtemp(prefix="zt-", dir="/tmp"))
+    try:
+        for learner in ("ada", "bob"):
+            (tmp_path / "class" / learner).mkdir(parents=True)
+            shutil.copy(REPO / "solutions" / "05_money.ipynb", tmp_path / "class" / learner)
+        done = subprocess.run(
+            [ZENDO, "--course", REPO, "grade", tmp_path / "class", "--jobs", "1",
+             "--gradebook", tmp_path / "gradebook.json"],
+            capture_output=True, text=True, timeout=300, check=False,
+            env={**os.environ, "TMPDIR": str(temporary)},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert sorted(path.name for path in temporary.iterdir()) == []
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _verdicts(result: dict[str, Any]) -> list[tuple[object, ...]]:

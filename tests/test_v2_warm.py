@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -100,3 +103,53 @@ def test_every_judge_draws_examples_from_the_graders_strategies_alone() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "0"
+
+
+# A notebook kernel's engine, killed after one check (a kernel restarted or shut down
+# with no time to clean up): its warm judge ends on its own and leaves nothing behind.
+KILLED_KERNEL = """\
+import os, signal, sys
+from pathlib import Path
+from zendo._course import load_course
+from zendo._forkserver import ForkServer
+from zendo._grade import grade_notebook
+from zendo._limits import Limits
+
+course = load_course(Path(sys.argv[1]))
+lesson = next(lesson for lesson in course.lessons if lesson.data.exercises)
+solution = lesson.notebook_path(course.root, "solutions")
+server = ForkServer()
+result = grade_notebook(course, solution, lesson.data.exercises, Limits(), server)
+print(result.exercises[0].status.value, server.judge.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.slow
+def test_a_warm_judge_whose_kernel_is_killed_removes_its_folder(course: Course) -> None:
+    # A short temporary folder, as /tmp is: the judge nests its sandboxes' folders in its own.
+    temporary = Path(tempfile.mkdtemp(prefix="zt-", dir="/tmp"))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", KILLED_KERNEL, str(course.root)],
+            capture_output=True, text=True, timeout=120, check=False,
+            env={**os.environ, "TMPDIR": str(temporary)},
+        )  # fmt: skip
+        status, judge = done.stdout.split()
+        assert status == "pass", done.stderr[-2000:]
+        assert any(temporary.iterdir())  # the judge's folder, its standby's spares inside
+        deadline = time.monotonic() + 10
+        while (_alive(int(judge)) or any(temporary.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(int(judge)), "the warm judge outlived its kernel"
+        assert sorted(path.name for path in temporary.iterdir()) == []
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from zendo.judge.plugin import JudgePlugin
+from zendo.judge.prestart import leave_nothing_behind
 from zendo.judge.runner import (
     JudgeJob,
     _Problems,
@@ -398,7 +399,18 @@ def _compile_observer() -> None:
 
 
 def serve() -> None:
-    """Imports, the first job, collection, then one child per job until stdin closes."""
+    """Imports, the first job, collection, then one child per job until stdin closes.
+
+    An engine stops its batch judge by killing it; one that closed the judge's stdin
+    instead went away, and the judge then removes its own folder as it ends.
+    """
+    try:
+        _serve()
+    finally:
+        leave_nothing_behind()
+
+
+def _serve() -> None:
     channel = Channel()
     configure_hypothesis_when_imported()  # the same settings everywhere, if graders use it
     _compile_observer()

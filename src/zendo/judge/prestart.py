@@ -47,11 +47,31 @@ def fork_available() -> bool:
     return hasattr(os, "fork") and hasattr(os, "setsid") and hasattr(os, "killpg")
 
 
-def judge_environment() -> dict[str, str]:
+# The environment variable naming a judge's own folder, which it removes if its engine
+# goes away without stopping it (`leave_nothing_behind`).
+OWN_FOLDER = "ZENDO_JUDGE_FOLDER"
+# A judge's temporary folders (sandboxes, copies of mypy's cache, tool runs) go in its
+# own folder when its path is at most this long: a sandbox's Unix sockets
+# (`FOLDER/zendo-sandbox-XXXXXXXX/shared/gateway.sock`) must stay within the 104 bytes
+# macOS allows such a path, whose temporary folder's path alone is about 50.
+MAX_NESTING_FOLDER = 50
+
+
+def judge_environment(folder: str | None = None) -> dict[str, str]:
     """A judge process's environment: ours, with no pytest plugin loaded by itself, one
-    hash seed (the same examples everywhere) and no bytecode written."""
+    hash seed (the same examples everywhere) and no bytecode written.
+
+    `folder`: the judge's own working folder, removed with it. Every temporary folder the
+    judge and its children make then goes inside it (where its path is short enough), so
+    that what a killed child leaves behind (a sandbox's folder) goes with it too.
+    """
     env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED="0")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if folder is not None:
+        env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(folder) / ".hypothesis")
+        env[OWN_FOLDER] = folder
+        if len(folder) <= MAX_NESTING_FOLDER:
+            env["TMPDIR"] = folder
     return env
 
 
@@ -61,12 +81,11 @@ def spawn_judge(module: str, what: str, *, log_on_stdout: bool = False) -> Spawn
     `log_on_stdout`: its stderr goes to its stdout (a one-job judge's log, read at its
     end); otherwise nowhere (a judge that answers on stdout).
     """
-    env = judge_environment()
     spawned_at = time.monotonic()
     # A private working folder: nothing a judge writes (hypothesis's storage, a tool's
     # leftovers) lands in the learner's notebook folder.
     folder = tempfile.TemporaryDirectory(prefix=f"zendo-{what.replace(' ', '-')}-")
-    env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(Path(folder.name) / ".hypothesis")
+    env = judge_environment(folder.name)
     process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
         [sys.executable, "-P", "-m", module],
         env=env,
@@ -110,6 +129,22 @@ def stop_judge(
             stream.close()
     if folder is not None:
         folder.cleanup()
+
+
+def leave_nothing_behind() -> None:
+    """In a judge process at its end: remove its own folder, if its engine named one.
+
+    An engine stops a judge by killing it, then removes its folder (`stop_judge`); a judge
+    that ends by itself does so because its engine went away (a notebook kernel killed, a
+    `zendo grade` interrupted), and nobody else would remove the folder and the sandbox
+    folders its children left inside.
+    """
+    import shutil
+
+    folder = os.environ.get(OWN_FOLDER)
+    if folder and Path(folder).name.startswith("zendo-") and Path.cwd() == Path(folder).resolve():
+        os.chdir(Path(folder).parent)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _discard_all() -> None:

@@ -204,7 +204,7 @@ def _one_job_judge(
     process = subprocess.Popen(  # noqa: S603 - fixed argv, trusted job file
         command,
         cwd=folder,
-        env=judge_environment(),
+        env=judge_environment(folder),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

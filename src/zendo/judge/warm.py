@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from zendo.judge.prestart import spawn_judge, stop_judge, take_prestarted
+from zendo.judge.prestart import leave_nothing_behind, spawn_judge, stop_judge, take_prestarted
 
 if TYPE_CHECKING:  # the client side (the notebook's kernel) never imports the sandbox code
     from zendo.judge.spare import SpareShape
@@ -329,6 +329,9 @@ def serve() -> None:
     finally:
         if standby is not None:
             standby.cancel()
+        # Killed by its engine, the judge never gets here: it ends by itself only when its
+        # engine went away (a notebook kernel killed), and nobody else would clean up.
+        leave_nothing_behind()
 
 
 if __name__ == "__main__":
