@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import IO
 
 import click
 import pytest
@@ -20,6 +23,7 @@ from zendo import _entry
 from zendo.cli import cli
 from zendo.judge import prestart, runner
 from zendo.judge.batch import _Server
+from zendo.judge.warm import WarmJudge
 
 REPO = Path(__file__).resolve().parents[1]
 ANCHOR = REPO / "benchmarks" / "anchor"
@@ -69,6 +73,13 @@ def test_the_entry_point_spawns_what_zendo_check_runs() -> None:
     assert _entry.wants_one_job_judge(["--course", "c", "-v", "check"])
     assert not _entry.wants_one_job_judge(["check", "--help"])
     assert not _entry.wants_one_job_judge(["grade", "s"])
+
+
+def test_the_entry_point_spawns_what_zendo_watch_runs() -> None:
+    assert (WarmJudge.server_module, WarmJudge.what) == _entry.WARM_JUDGE
+    assert _entry.wants_warm_judge(["--course", "c", "watch", "calc.split"])
+    assert not _entry.wants_warm_judge(["watch", "--help"])
+    assert not _entry.wants_warm_judge(["check", "calc.split"])
 
 
 def test_zendo_check_judges_in_the_judge_the_console_script_spawned(tmp_path: Path) -> None:
@@ -126,3 +137,42 @@ def test_a_judge_nobody_adopted_is_killed_with_its_folder() -> None:
     assert prestart.take_prestarted(_entry.BATCH_JUDGE[0]) is None
     with pytest.raises(ProcessLookupError):  # its whole process group is gone
         os.killpg(spawned.process.pid, 0)
+
+
+def test_zendo_watch_checks_every_save_in_the_warm_judge_the_console_script_spawned(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "course"
+    shutil.copytree(REPO / "tests" / "fixtures" / "course_v2", root)
+    notebook = root / "exercises" / "01_calc.ipynb"
+    log = tmp_path / "log.txt"
+    command = [ZENDO, "-v", "--course", root, "watch", "calc.split", "--interval", "0.1"]
+    with (
+        log.open("w") as stderr,
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True) as process,
+    ):
+        assert process.stdout is not None
+        try:
+            assert "FAIL" in _read_until(process.stdout, "points.", 120)
+            time.sleep(0.05)  # a save the watcher can tell from the last one by its time
+            shutil.copy(root / "solutions" / "01_calc.ipynb", notebook)
+            assert "PASS" in _read_until(process.stdout, "points.", 120)
+        finally:
+            process.send_signal(signal.SIGINT)
+        assert "Stopped watching." in process.stdout.read()
+    assert process.returncode == 0
+    logged = log.read_text()
+    assert logged.count("Adopted a judge spawned before the engine") == 1
+    assert logged.count("Started a judge server") == 1  # both saves, one warm judge
+    assert "judging cold" not in logged
+
+
+def _read_until(stream: IO[str], marker: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    seen = []
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        seen.append(line)
+        if not line or marker in line:
+            break
+    return "".join(seen)

@@ -203,6 +203,7 @@ def watch(
     """Check again each time the notebook is saved (Ctrl+C to stop)."""
     import time
 
+    from zendo._forkserver import ForkServer
     from zendo._grade import default_notebook, grade_notebook, make_report, select_exercises
     from zendo._safe_text import model_for_terminal
     from zendo.render.terminal import render_terminal
@@ -215,6 +216,9 @@ def watch(
         raise UsageProblem(str(error)) from None
     click.echo(f"Watching {path}; save it to check again. Ctrl+C stops.")
     last_seen: float | None = None
+    # Warm judges, as a notebook kernel keeps: each save's check forks a judge that has
+    # its imports done and its sandbox booted, instead of starting Python afresh.
+    server = ForkServer()
     try:
         while True:
             try:
@@ -224,7 +228,7 @@ def watch(
             if modified is not None and modified != last_seen:
                 last_seen = modified
                 try:
-                    result = grade_notebook(course, path, exercises, Limits())
+                    result = grade_notebook(course, path, exercises, Limits(), server)
                     report = model_for_terminal(make_report(course, [result]))
                     text = render_terminal(report, color=sys.stdout.isatty())
                 except InputError as error:
@@ -234,6 +238,8 @@ def watch(
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("Stopped watching.")
+    finally:
+        server.close()
 
 
 @cli.command(epilog=EPILOG)
