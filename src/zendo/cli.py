@@ -1,5 +1,6 @@
-"""The `zendo` command: list, check, hint, progress, reset, update, watch, build, and (in
-`_cli_instructor.py`) grade, merge, report, schedule, accessibility and export-template.
+"""The `zendo` command: list, check, hint, progress, reset, update, watch, build, prepare,
+and (in `_cli_instructor.py`) grade, merge, report, schedule, accessibility and
+export-template.
 
 Exit codes: 0 everything passed, 1 something failed, 2 usage or input error, 3 internal
 fault (a broken grader or a grading process that could not run).
@@ -259,6 +260,25 @@ def build(context: click.Context, lessons: tuple[str, ...], force: bool) -> None
         raise InternalProblem(str(error)) from None
     for outcome in outcomes:
         click.echo(outcome.describe(course.root))
+
+
+@cli.command(epilog=EPILOG)
+@click.pass_context
+def prepare(context: click.Context) -> None:
+    """Build mypy's caches for the lessons graded with mypy (once per machine; the set-up
+    runs it), so that no first check waits 1-3 s for them."""
+    from zendo._prepare import prepare_course
+
+    course = load_course_of(context)
+    built = prepare_course(course)
+    for libraries, seed in built.items():
+        what = "the standard library and pydantic" + "".join(f", {name}" for name in libraries)
+        if seed is None:
+            click.echo(f"Could not build mypy's cache of {what}: checks build it as they go.")
+        else:
+            click.echo(f"mypy's cache of {what}: ready.")
+    if not built:
+        click.echo("No lesson of this course is graded with mypy: nothing to prepare.")
 
 
 for _command in (

@@ -140,6 +140,23 @@ def seeded_libraries(files: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def prepare_seeds(sources: Sequence[str]) -> dict[tuple[str, ...], Path | None]:
+    """Build now the seed caches that mypy runs over these graded sources will copy.
+
+    Keyed by the big libraries each seed holds (none: the standard library and
+    pydantic); None where a seed could not be built (runs then check those modules
+    themselves, slower but with the same verdict). Seeds already built are only looked
+    up. Two are built at a time, each by its own mypy process.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    wanted = {(), *(seeded_libraries({"graded.py": source}) for source in sources)}
+    ordered = sorted(wanted)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        built = list(pool.map(_mypy_seed, ordered))
+    return dict(zip(ordered, built, strict=True))
+
+
 def _seed_source(libraries: Sequence[str]) -> str:
     extra = [module for library in libraries for module in _SEEDED_LIBRARIES[library]]
     return _SEED_SOURCE + "".join(f"import {module}\n" for module in extra)

@@ -1,0 +1,63 @@
+"""`zendo prepare` builds mypy's caches ahead, so that no first check waits for them.
+
+Proven on a machine with no cache yet (`XDG_CACHE_HOME` pointed at an empty folder):
+`zendo prepare` builds exactly the seeds the course's mypy-graded lessons need, and a
+real check of a mypy-graded exercise afterwards finds its seed ready (it builds none).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_COURSE, REPO
+
+pytestmark = pytest.mark.slow  # real mypy runs
+
+ZENDO = Path(sys.executable).with_name("zendo")
+
+
+def _zendo(cache: Path, *arguments: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [ZENDO, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+    )
+
+
+def _seeds(cache: Path) -> set[str]:
+    folder = cache / "zendo"
+    return {path.name for path in folder.iterdir()} if folder.is_dir() else set()
+
+
+def test_prepare_builds_the_seeds_the_first_checks_would_have_built(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    done = _zendo(cache, "--course", REPO, "prepare")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == [
+        "mypy's cache of the standard library and pydantic: ready.",
+        "mypy's cache of the standard library and pydantic, sqlalchemy: ready.",
+    ]
+    prepared = _seeds(cache)
+    assert len(prepared) == 2
+    assert all((cache / "zendo" / name / ".complete").is_file() for name in prepared)
+    checked = _zendo(
+        cache, "check", "quality.pydantic_model", "--notebook", "solutions/02_code_quality.ipynb"
+    )
+    assert checked.returncode == 0, checked.stdout[-2000:] + checked.stderr[-2000:]
+    assert _seeds(cache) == prepared  # the check built no seed of its own
+
+
+def test_prepare_is_quick_to_say_a_course_has_nothing_to_prepare(tmp_path: Path) -> None:
+    done = _zendo(tmp_path / "cache", "--course", FIXTURE_COURSE, "prepare")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "nothing to prepare" in done.stdout
+    assert _seeds(tmp_path / "cache") == set()
