@@ -340,12 +340,14 @@ def test_the_sandbox_works_for_an_unprivileged_user() -> None:
 
 
 def test_without_bubblewrap_grading_refuses_or_says_it_runs_unconfined(
-    start: Start, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    start: Start,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     if not sys.platform.startswith("linux"):
         pytest.fail("This test describes Linux behaviour; run it on Linux.")
-    empty = tempfile.mkdtemp(prefix="zendo-no-bwrap-")
-    monkeypatch.setenv("PATH", empty)
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no bwrap on the path
     monkeypatch.delenv(sandbox_module.ALLOW_UNSANDBOXED_ENV, raising=False)
     monkeypatch.setattr(sandbox_module, "_warned", False)
     monkeypatch.setattr(sandbox_module, "_running_as_root", lambda: True)
