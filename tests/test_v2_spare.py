@@ -23,10 +23,18 @@ from zendo._course import Course, load_course
 from zendo._forkserver import ForkServer
 from zendo._grade import grade_notebook
 from zendo._limits import Limits
-from zendo.judge import tools
+from zendo.judge import runner, tools
 from zendo.judge.client import Learner
+from zendo.judge.runner import ExerciseSpec, JudgeJob
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxLimits
-from zendo.judge.spare import SparePool, SpareShape, grader_imports, leading_imports, preload_for
+from zendo.judge.spare import (
+    POOL,
+    SparePool,
+    SpareShape,
+    grader_imports,
+    leading_imports,
+    preload_for,
+)
 from zendo.judge.tools import run_mypy
 
 COURSE_V2 = Path(__file__).parent / "fixtures" / "course_v2"
@@ -309,3 +317,68 @@ def _parent(pid: int) -> int | None:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except OSError:
         return None
+
+
+def test_a_pool_tops_up_only_the_shapes_no_waiting_spare_fits() -> None:
+    isolation = Isolation.BUBBLEWRAP if shutil.which("bwrap") else Isolation.NONE
+    pool = SparePool()
+    pool.launch([SpareShape(SandboxLimits(), isolation, ("json",))])
+    try:
+        # A spare importing part of what is wanted serves it (the learner imports the
+        # rest): no second sandbox boots for it.
+        pool.top_up([SpareShape(SandboxLimits(), isolation, ("json", "decimal"))])
+        assert len(pool._spares) == 1
+        pool.top_up([SpareShape(SandboxLimits(), isolation, ("decimal",))])
+        assert len(pool._spares) == 2
+    finally:
+        pool.close()
+
+
+def test_a_cold_judge_boots_the_sandbox_its_one_exercise_takes_before_collecting() -> None:
+    isolation = Isolation.BUBBLEWRAP if shutil.which("bwrap") else Isolation.NONE
+    source = "import json\n# exercise: x.booted\nANSWER = 42\n"
+    limits = Limits()
+    job = JudgeJob(
+        grader_files=[],
+        exercises=[
+            ExerciseSpec(
+                exercise_id="x.booted",
+                module="x_booted",
+                source=source,
+                cell_start_line=2,
+                timeout_seconds=5,
+            )
+        ],
+        memory_mb=limits.memory_mb,
+        max_file_mb=limits.max_file_mb,
+        max_processes=limits.max_processes,
+        max_output_chars=limits.max_output_chars,
+        isolation=isolation,
+        results_path="unused.json",
+    )
+    runner._boot_ahead(job)  # before the graders are collected: their imports unknown
+    grader_imports("x.booted", "decimal")  # what collecting them then declares
+    sandbox_limits = SandboxLimits(
+        memory_mb=limits.memory_mb,
+        max_file_mb=limits.max_file_mb,
+        max_processes=limits.max_processes,
+        max_output_chars=limits.max_output_chars,
+    )
+    wanted = SpareShape(sandbox_limits, isolation, preload_for("x.booted", source, 2))
+    assert wanted.preload == ("json", "decimal")
+    spare = POOL.take(wanted)  # as the plugin takes it for the exercise's learner
+    try:
+        assert spare is not None
+        assert POOL.take(wanted) is None  # one sandbox, not two
+        spare.sandbox.deliver("x_booted", source)
+        learner = Learner(
+            sandbox=spare.sandbox,
+            budget_seconds=10,
+            preload=wanted.preload,
+            preloaded=spare.shape.preload,
+        )
+        learner.start()
+        assert learner.get("ANSWER").value == 42
+        learner.close()
+    finally:
+        POOL.close()

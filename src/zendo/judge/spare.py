@@ -222,13 +222,14 @@ class SparePool:
         self._spares = [spare for spare in self._spares if spare.owner == os.getpid()]
 
     def top_up(self, shapes: Iterable[SpareShape]) -> None:
-        """Launch a spare for each of `shapes` that no waiting spare stands for yet."""
+        """Launch a spare for each of `shapes` that no waiting spare fits yet (`fits`)."""
         self._forget_inherited()
         waiting = [spare.shape for spare in self._spares]
         missing = []
         for shape in shapes:
-            if shape in waiting:
-                waiting.remove(shape)
+            fitting = next((spare for spare in waiting if fits(spare, shape)), None)
+            if fitting is not None:
+                waiting.remove(fitting)
             else:
                 missing.append(shape)
         self.launch(missing)
@@ -297,14 +298,7 @@ class SparePool:
                 self._spares.remove(spare)
                 spare.sandbox.close()
                 continue
-            fits = (
-                spare.shape.limits == shape.limits
-                and spare.shape.isolation is shape.isolation
-                and spare.shape.stdio == shape.stdio
-                and spare.shape.host == shape.host
-                and set(spare.shape.preload) <= set(shape.preload)
-            )
-            if fits:
+            if fits(spare.shape, shape):
                 self._spares.remove(spare)
                 return spare
         return None
@@ -316,6 +310,21 @@ class SparePool:
         for spare in spares:
             with contextlib.suppress(OSError):
                 spare.sandbox.close()
+
+
+def fits(spare: SpareShape, wanted: SpareShape) -> bool:
+    """Whether a spare of shape `spare` can serve as a sandbox of shape `wanted`.
+
+    The same limits, isolation and transport, and a preload that is part of the wanted
+    one: the learner then imports the rest before its code loads (`Learner(preloaded=)`).
+    """
+    return (
+        spare.limits == wanted.limits
+        and spare.isolation is wanted.isolation
+        and spare.stdio == wanted.stdio
+        and spare.host == wanted.host
+        and set(spare.preload) <= set(wanted.preload)
+    )
 
 
 POOL = SparePool()  # this process's spares: the warm judge's job child and the runner use it
