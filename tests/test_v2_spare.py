@@ -358,13 +358,7 @@ def test_a_cold_judge_boots_the_sandbox_its_one_exercise_takes_before_collecting
     )
     runner._boot_ahead(job)  # before the graders are collected: their imports unknown
     grader_imports("x.booted", "decimal")  # what collecting them then declares
-    sandbox_limits = SandboxLimits(
-        memory_mb=limits.memory_mb,
-        max_file_mb=limits.max_file_mb,
-        max_processes=limits.max_processes,
-        max_output_chars=limits.max_output_chars,
-    )
-    wanted = SpareShape(sandbox_limits, isolation, preload_for("x.booted", source, 2))
+    wanted = SpareShape(job.sandbox_limits(), isolation, preload_for("x.booted", source, 2))
     assert wanted.preload == ("json", "decimal")
     spare = POOL.take(wanted)  # as the plugin takes it for the exercise's learner
     try:

@@ -44,7 +44,7 @@ from zendo.judge.runner import (
     run_job,
     write_results,
 )
-from zendo.judge.sandbox import OBSERVER_DIR, SandboxLimits
+from zendo.judge.sandbox import OBSERVER_DIR
 from zendo.judge.spare import POOL, SpareShape, shapes_for
 
 logger = logging.getLogger(__name__)
@@ -324,12 +324,7 @@ def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
         marker = item.get_closest_marker("exercise")
         if marker is not None and marker.args and "learner" in getattr(item, "fixturenames", ()):
             sandboxed.add(marker.args[0])
-    limits = SandboxLimits(
-        memory_mb=job.memory_mb,
-        max_file_mb=job.max_file_mb,
-        max_processes=job.max_processes,
-        max_output_chars=job.max_output_chars,
-    )
+    limits = job.sandbox_limits()
     exercises = [
         (spec.exercise_id, spec.source, spec.cell_start_line)
         for spec in job.exercises

@@ -94,6 +94,15 @@ class JudgeJob(_Model):
     stdio: bool = False  # the sandbox protocol over stdin/stdout (Windows; forced in tests)
     results_path: str
 
+    def sandbox_limits(self) -> SandboxLimits:
+        """The limits every sandbox of this job is started with."""
+        return SandboxLimits(
+            memory_mb=self.memory_mb,
+            max_file_mb=self.max_file_mb,
+            max_processes=self.max_processes,
+            max_output_chars=self.max_output_chars,
+        )
+
 
 class JudgeResults(_Model):
     outcomes: list[ChildOutcome]
@@ -388,14 +397,8 @@ def _boot_ahead(job: JudgeJob) -> None:
     from zendo.judge.spare import POOL, shapes_for
 
     (spec,) = job.exercises
-    limits = SandboxLimits(
-        memory_mb=job.memory_mb,
-        max_file_mb=job.max_file_mb,
-        max_processes=job.max_processes,
-        max_output_chars=job.max_output_chars,
-    )
     exercise = (spec.exercise_id, spec.source, spec.cell_start_line)
-    POOL.launch(shapes_for([exercise], limits, job.isolation, job.stdio))
+    POOL.launch(shapes_for([exercise], job.sandbox_limits(), job.isolation, job.stdio))
 
 
 def judge_plugin(job: JudgeJob) -> JudgePlugin:
@@ -414,12 +417,7 @@ def judge_plugin(job: JudgeJob) -> JudgePlugin:
             )
             for spec in job.exercises
         },
-        limits=SandboxLimits(
-            memory_mb=job.memory_mb,
-            max_file_mb=job.max_file_mb,
-            max_processes=job.max_processes,
-            max_output_chars=job.max_output_chars,
-        ),
+        limits=job.sandbox_limits(),
         isolation=job.isolation,
         hidden_files=frozenset(job.hidden_files),
         stdio=job.stdio,
