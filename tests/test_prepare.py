@@ -8,6 +8,7 @@ real check of a mypy-graded exercise afterwards finds its seed ready (it builds 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,15 @@ def test_prepare_is_quick_to_say_a_course_has_nothing_to_prepare(tmp_path: Path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "nothing to prepare" in done.stdout
     assert _seeds(tmp_path / "cache") == set()
+
+
+def test_prepare_in_a_copy_without_solutions_builds_the_plain_seed(tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    for part in ("course", "exercises", "tests"):
+        shutil.copytree(REPO / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    done = _zendo(tmp_path / "cache", "--course", copy, "prepare")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stdout.splitlines() == [
+        "mypy's cache of the standard library and pydantic: ready.",
+    ]
+    assert len(_seeds(tmp_path / "cache")) == 1

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from zendo._course import Course, Lesson
+from zendo._errors import InputError
 from zendo._extract import extract_from_notebook
 from zendo.judge.tools import prepare_seeds
 
@@ -30,24 +31,32 @@ MYPY_RUNNERS = re.compile(r"\b(?:run|start)_mypy(?:_graded)?\b")
 
 
 def prepare_course(course: Course) -> dict[tuple[str, ...], Path | None]:
-    """Build the mypy seeds the course's mypy-graded lessons need; what was built."""
+    """Build the mypy seeds the course's mypy-graded lessons need; what was built.
+
+    Nothing for a course with no lesson graded with mypy. Without reference solutions (a
+    learner's copy of a course that ships none), the plain seed is built and those of big
+    libraries are left to the first check that needs them.
+    """
+    graded = [
+        lesson
+        for lesson in course.lessons
+        if lesson.data.exercises and _graded_with_mypy(course, lesson)
+    ]
+    if not graded:
+        return {}
     sources: list[str] = []
-    for lesson in course.lessons:
-        if not lesson.data.exercises or not _graded_with_mypy(course, lesson):
-            continue
+    for lesson in graded:
         solution = lesson.notebook_path(course.root, "solutions")
         ids = [exercise.id for exercise in lesson.data.exercises]
         try:
             extracted = extract_from_notebook(solution, ids)
-        except (OSError, ValueError) as error:  # a course without solutions/ (a learner's copy)
+        except InputError as error:
             logger.info(
                 "No reference solution to prepare from",
                 extra={"lesson": lesson.stem, "why": type(error).__name__},
             )
             continue
         sources.extend(source.source for source in extracted.values())
-    if not sources:
-        return {}
     built = prepare_seeds(sources)
     for libraries, seed in built.items():
         logger.info(

@@ -143,10 +143,11 @@ def seeded_libraries(files: Mapping[str, str]) -> tuple[str, ...]:
 def prepare_seeds(sources: Sequence[str]) -> dict[tuple[str, ...], Path | None]:
     """Build now the seed caches that mypy runs over these graded sources will copy.
 
-    Keyed by the big libraries each seed holds (none: the standard library and
-    pydantic); None where a seed could not be built (runs then check those modules
-    themselves, slower but with the same verdict). Seeds already built are only looked
-    up. Two are built at a time, each by its own mypy process.
+    Always the plain one (the standard library and pydantic), which runs over code that
+    imports no big library copy. Keyed by the big libraries each seed holds; None where
+    a seed could not be built (runs then check those modules themselves, slower but with
+    the same verdict). Seeds already built are only looked up. Two are built at a time,
+    each by its own mypy process.
     """
     from concurrent.futures import ThreadPoolExecutor
 
