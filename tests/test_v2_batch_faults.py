@@ -124,8 +124,8 @@ for pid in PIDS:
         continue
     if b"zendo" in line and (b"grade" in line or b"judge" in line or b"pytest" in line):
         ENGINE.append(pid)
-    if pid == os.getppid() and b" --host " in line:
-        OWN.append(pid)
+    if pid == os.getppid() and (b" --host " in line or b" --zygote " in line):
+        OWN.append(pid)  # a host of its own, or one its worker's zygote forked it
 VISIBLE = f"others visible: {[pid for pid in PIDS if pid not in OWN]}, engine: {ENGINE}"
 for pid in [*PIDS, os.getppid(), -1]:
     if pid != os.getpid():

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+from zendo.judge import zygote
 from zendo.judge.plugin import JudgePlugin
 from zendo.judge.prestart import leave_nothing_behind
 from zendo.judge.runner import (
@@ -414,6 +415,15 @@ def _serve() -> None:
     if first is None:
         return
     job = JudgeJob.model_validate_json(first.read_text(encoding="utf-8"))
+    if not job.stdio:  # it boots beside the collection; the children fork hosts from it
+        zygote.start(job.sandbox_limits(), job.isolation)
+    try:
+        _collect_and_serve(channel, first, job)
+    finally:
+        zygote.stop()
+
+
+def _collect_and_serve(channel: Channel, first: Path, job: JudgeJob) -> None:
     # Collected for no exercise: the judge plugin keeps no test and starts no sandbox here.
     judge = judge_plugin(job.model_copy(update={"exercises": []}))
     problems = _Problems()

@@ -4,7 +4,8 @@ On Linux with bubblewrap, the observer runs with `--unshare-all` (no network, it
 PID, IPC and UTS namespaces), `--die-with-parent` and `--new-session`, seeing only
 read-only binds of the Python installation, the site-packages folders, the observer
 package and this submission's own source, a private size-capped tmpfs as its working
-folder, its own `/proc` and a minimal `/dev`, with an empty environment. As root it runs
+folder, its own `/proc`, a minimal `/dev` and a private `/dev/shm`, with an empty
+environment; everything else, `/` and `/dev` included, is read-only. As root it runs
 as uid 65534 inside a user namespace with every capability dropped, and a pids cgroup
 caps its processes (Linux ignores RLIMIT_NPROC for root).
 
@@ -25,11 +26,14 @@ imported inside functions so this module imports everywhere.
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import json
 import logging
 import os
 import secrets
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -37,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .stdio_channel import ChannelClosed, ChannelOverflow, ChannelTimeout, StdioChannel
 
@@ -48,6 +52,11 @@ SANDBOX_OBSERVER_ROOT = "/run/zendo"
 SANDBOX_SUBMISSION = "/submission"
 SANDBOX_SHARED = "/shared"  # the one folder both sides see: read-write, this sandbox's own
 SANDBOX_TMP = "/tmp"  # noqa: S108 - the sandbox's own private tmpfs, not the host's /tmp
+SANDBOX_SHM = "/dev/shm"  # noqa: S108 - the sandbox's own tmpfs too
+SANDBOX_JOBS = f"{SANDBOX_OBSERVER_ROOT}/jobs"  # a zygote's submission folders (`judge.zygote`)
+SANDBOX_MACHINE_PROC = f"{SANDBOX_OBSERVER_ROOT}/machine-proc"  # lets a zygote mount /proc
+# What a zygote keeps: to give each submission its namespaces and mounts (then dropped).
+ZYGOTE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SETPCAP")
 MAX_ANSWER_BYTES = 16_000_000
 ALLOW_UNSANDBOXED_ENV = "ZENDO_ALLOW_UNSANDBOXED"
 INSTALL_HINT = "sudo apt-get install -y bubblewrap"
@@ -163,6 +172,17 @@ def warn_unsandboxed() -> None:
         logger.warning("Grading without a sandbox", extra={"platform": sys.platform})
 
 
+class Process(Protocol):
+    """What a sandbox needs of its process: a `subprocess.Popen`, or a zygote's host."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
 @dataclass
 class Sandbox:
     """One observer process holding one submission's code for one exercise."""
@@ -174,7 +194,8 @@ class Sandbox:
     interpreter: Interpreter = field(default_factory=Interpreter.current)
     stdio: bool = field(default_factory=stdio_needed)  # the protocol on stdin and stdout
     host: bool = False  # a submission's host, forking one observer per exercise (`sandbox_host`)
-    process: subprocess.Popen[bytes] | None = None
+    zygote: bool = False  # a worker's zygote, forking each submission's host (`judge.zygote`)
+    process: Process | None = None
     _channel: StdioChannel | None = None
     _folder: Path | None = None
     _to_observer: int = -1
@@ -194,7 +215,13 @@ class Sandbox:
             self.interpreter,
             self.stdio,
             self.host,
+            self.zygote,
         )
+
+    @property
+    def control_socket(self) -> Any:
+        """A host's or a zygote's end of its control socket, once started (else None)."""
+        return self._control
 
     @property
     def shared(self) -> Path:
@@ -243,12 +270,14 @@ class Sandbox:
         output = (self._folder / "output.txt").open("wb")
         python = [str(self.interpreter.executable), "-S", "-s", "-P", "-B", "-c", _BOOTSTRAP]
         control_inside = None
-        if self.host:
+        if self.host or self.zygote:
             import socket
 
             self._control, control_inside = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             request_write = answer_read = -1
-            observer_args = ["--host", str(control_inside.fileno())]
+            mode = "--zygote" if self.zygote else "--host"
+            observer_args = [mode, str(control_inside.fileno())]
+            (self._folder / "jobs").mkdir()
             passed: list[int] = [control_inside.fileno()]
         elif self.stdio:
             request_write = answer_read = -1
@@ -264,8 +293,14 @@ class Sandbox:
             # bubblewrap reads its options from a file descriptor, so the host paths of
             # its binds never appear in a command line the sandbox can read (its init
             # process, pid 1 inside, keeps bubblewrap's argv).
+            seccomp_fd = None
+            if (program := keyring_filter()) is not None:
+                (self._folder / "seccomp").write_bytes(program)
+                seccomp_fd = os.open(self._folder / "seccomp", os.O_RDONLY)
+                passed.append(seccomp_fd)
             options = self._folder / "bwrap-options"
-            options.write_bytes(b"\0".join(a.encode() for a in self._bwrap_args(submission)))
+            arguments = self._bwrap_args(submission, seccomp_fd)
+            options.write_bytes(b"\0".join(a.encode() for a in arguments))
             options_fd = os.open(options, os.O_RDONLY)
             passed.append(options_fd)
             for number, _site in enumerate(self.interpreter.site_dirs):
@@ -307,7 +342,7 @@ class Sandbox:
                 "transport": "stdio" if self.stdio else "pipes",
             },
         )
-        if self.host:
+        if self.host or self.zygote:
             return
         if self.stdio:
             self._channel = StdioChannel(self.process, max_line=MAX_ANSWER_BYTES)
@@ -317,7 +352,7 @@ class Sandbox:
         os.set_blocking(request_write, False)
         os.set_blocking(answer_read, False)
 
-    def _bwrap_args(self, submission: Path) -> list[str]:
+    def _bwrap_args(self, submission: Path, seccomp_fd: int | None = None) -> list[str]:
         args = [
             "--unshare-all", "--unshare-user", "--disable-userns",
             "--die-with-parent", "--new-session", "--clearenv",
@@ -345,13 +380,26 @@ class Sandbox:
             "--ro-bind", str(submission), SANDBOX_SUBMISSION,
             "--bind", str(submission.parent / "shared"), SANDBOX_SHARED,
             "--proc", "/proc", "--dev", "/dev",
+            "--size", str(self.limits.max_file_mb * 1024 * 1024), "--tmpfs", SANDBOX_SHM,
             "--size", str(self.limits.max_file_mb * 1024 * 1024), "--tmpfs", SANDBOX_TMP,
             "--chdir", SANDBOX_TMP,
         ]  # fmt: skip
+        if self.zygote:
+            args += [
+                "--bind", str(submission.parent / "jobs"), SANDBOX_JOBS,
+                "--ro-bind", "/proc", SANDBOX_MACHINE_PROC,
+            ]  # fmt: skip
+        # Read-only as a zygote's submissions see them (they share these two mounts).
+        args += ["--remount-ro", "/dev", "--remount-ro", "/"]
+        if seccomp_fd is not None:
+            args += ["--seccomp", str(seccomp_fd)]
         if os.geteuid() == 0:
             # As root, the learner gets an unprivileged uid in its own user namespace and
             # no capabilities, so nothing it does reaches beyond its mounts.
             args += ["--uid", str(_NOBODY), "--gid", str(_NOBODY), "--cap-drop", "ALL"]
+        if self.zygote:  # dropped by each submission's pid 1 once it is set up
+            for capability in ZYGOTE_CAPABILITIES:
+                args += ["--cap-add", capability]
         return args
 
     def control(self, message: dict[str, Any], fds: list[int], timeout: float) -> dict[str, Any]:
@@ -555,14 +603,7 @@ class Sandbox:
 
     def kill(self) -> int | None:
         """SIGKILL bubblewrap's process group (and cgroup); return the exit status."""
-        code = None
-        if self.process is not None:
-            if self.process.poll() is None:
-                _kill_group(self.process)
-            try:
-                code = self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait
-                code = None
+        code = self._end_process()
         if self._cgroup is not None:
             _release_cgroup(self._cgroup)
             self._cgroup = None
@@ -575,6 +616,17 @@ class Sandbox:
             self._control = None
             self._control_pending = 0
         return code
+
+    def _end_process(self) -> int | None:
+        """SIGKILL the sandbox's process (bubblewrap's process group) and wait for it."""
+        if not isinstance(self.process, subprocess.Popen):
+            return None
+        if self.process.poll() is None:
+            _kill_group(self.process)
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait
+            return None
 
     def _close_pipes(self) -> None:
         """Close the judge's ends of the protocol's two pipes (once)."""
@@ -590,6 +642,40 @@ class Sandbox:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+# The kernel's keyrings belong to a user namespace, which a zygote's submissions share
+# (their one other shared kernel object: Docker's default profile denies them too). The
+# audit architecture, then add_key, request_key and keyctl, per machine.
+_KEYRING_CALLS = {
+    "x86_64": (0xC000003E, (248, 249, 250)),
+    "aarch64": (0xC00000B7, (217, 218, 219)),
+}
+
+
+@functools.cache
+def keyring_filter() -> bytes | None:
+    """A seccomp program (classic BPF, as bubblewrap's `--seccomp` reads it) that fails
+    the keyring system calls with EPERM and lets every other call through; calls of
+    another ABI (i386's `int 0x80`, x32) all fail. None on a machine not listed."""
+    found = _KEYRING_CALLS.get(os.uname().machine) if hasattr(os, "uname") else None
+    if found is None:
+        return None
+    audit_arch, calls = found
+    allow, deny = 0x7FFF0000, 0x00050000 | errno.EPERM  # SECCOMP_RET_ALLOW, _ERRNO
+    load, equal, at_least, give = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JEQ, JGE, RET
+    denied = 5 + len(calls) + 1  # the last instruction: ret deny
+    program = [
+        (load, 0, 0, 4),  # seccomp_data.arch
+        (equal, 1, 0, audit_arch),
+        (give, 0, 0, deny),
+        (load, 0, 0, 0),  # seccomp_data.nr
+        (at_least, denied - 5, 0, 0x40000000),  # __X32_SYSCALL_BIT
+    ]
+    for index, call in enumerate(calls, start=5):
+        program.append((equal, denied - (index + 1), 0, call))
+    program += [(give, 0, 0, allow), (give, 0, 0, deny)]
+    return b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
 
 
 def describe_exit(code: int | None) -> str:

@@ -38,18 +38,18 @@ import contextlib
 import itertools
 import logging
 import os
-import subprocess
 from pathlib import Path
 
 from zendo.judge.sandbox import (
-    Interpreter,
     Isolation,
+    Process,
     Sandbox,
     SandboxDied,
     SandboxGone,
     SandboxLimits,
     describe_exit,
 )
+from zendo.judge.zygote import start_host_sandbox
 from zendo.observer import PROTOCOL_VERSION
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class SandboxHost:
         self._delivered = False
 
     @property
-    def process(self) -> subprocess.Popen[bytes] | None:
+    def process(self) -> Process | None:
         return self._sandbox.process if self._sandbox is not None else None
 
     def alive(self) -> bool:
@@ -97,17 +97,9 @@ class SandboxHost:
             return self._sandbox
         if self._sandbox is not None:
             self._sandbox.close()  # a host that was killed: its children went with it
-        sandbox = Sandbox(
-            module=HOST_MODULE,
-            source="",
-            limits=self.limits,
-            isolation=self.isolation,
-            interpreter=Interpreter.current(),
-            stdio=False,
-            host=True,
-        )
+            self._sandbox = None
+        sandbox = start_host_sandbox(self.limits, self.isolation, HOST_MODULE)
         self._sandbox, self._delivered = sandbox, False
-        sandbox.start()
         # Each child inherits these imports. One that fails here fails the same way on
         # the learner's own import line when the cell loads.
         if self.preload:

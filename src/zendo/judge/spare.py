@@ -42,6 +42,7 @@ from typing import Any
 
 from zendo.judge.client import Learner
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
+from zendo.judge.zygote import start_host_sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -237,18 +238,19 @@ class SparePool:
     def launch(self, shapes: Iterable[SpareShape]) -> None:
         """Start one sandbox per shape without waiting for it (they boot side by side)."""
         for shape in shapes:
-            sandbox = Sandbox(
-                module=SPARE_MODULE,
-                source="",
-                limits=shape.limits,
-                isolation=shape.isolation,
-                stdio=shape.stdio,
-                host=shape.host,
-            )
             try:
-                sandbox.start()
+                if shape.host:  # forked by the batch judge's zygote where there is one
+                    sandbox = start_host_sandbox(shape.limits, shape.isolation, SPARE_MODULE)
+                else:
+                    sandbox = Sandbox(
+                        module=SPARE_MODULE,
+                        source="",
+                        limits=shape.limits,
+                        isolation=shape.isolation,
+                        stdio=shape.stdio,
+                    )
+                    _start_or_close(sandbox)
             except (OSError, SandboxGone) as error:
-                sandbox.close()
                 logger.warning("A spare sandbox did not start", extra={"why": type(error).__name__})
                 continue
             self._spares.append(Spare(shape, sandbox))
@@ -310,6 +312,14 @@ class SparePool:
         for spare in spares:
             with contextlib.suppress(OSError):
                 spare.sandbox.close()
+
+
+def _start_or_close(sandbox: Sandbox) -> None:
+    try:
+        sandbox.start()
+    except BaseException:
+        sandbox.close()
+        raise
 
 
 def fits(spare: SpareShape, wanted: SpareShape) -> bool:

@@ -283,21 +283,25 @@ def _close_all_but(keep: tuple[int, ...]) -> None:
     os.closerange(low, 4096)
 
 
-def host(control_fd: int) -> None:
+def host(control_fd: int, *, greet: bool = False) -> None:
     """One submission's sandbox host: fork a fresh observer per exercise, on request.
 
     The judge sends messages on `control_fd` (a Unix seqpacket socket): `{"op":
     "preload", "modules": [...]}` imports library modules every exercise will need;
     `{"op": "fork"}`, with three descriptors attached (the requests pipe, the answers
-    pipe, the exercise's own output file), ends every other process, empties /tmp and
-    /shared and forks a child that serves the observer's protocol on them: each
+    pipe, the exercise's own output file), ends every other process, empties /tmp,
+    /dev/shm and /shared and forks a child that serves the observer's protocol on them: each
     exercise starts as in a sandbox of its own;
     `{"op": "kill", "child": N}` ends child N and answers how it ended. No learner code
-    runs in the host itself; it ends when the judge closes the socket.
+    runs in the host itself; it ends when the judge closes the socket. A host the zygote
+    forked (`greet`) first says which protocol it speaks, unasked: the judge learns from
+    that message's credentials which process it is.
     """
     import socket
 
     control = socket.socket(fileno=control_fd)
+    if greet:
+        control.send(json.dumps({"version": PROTOCOL_VERSION}).encode("ascii"))
     children: dict[int, int] = {}
     ended: dict[int, int] = {}
     while True:
@@ -351,7 +355,7 @@ def _fork_observer(control: Any, fds: list[int]) -> int:
 
 
 def _clean_slate(children: dict[int, int], ended: dict[int, int]) -> None:
-    """End every other process in the sandbox and empty /tmp and /shared.
+    """End every other process in the sandbox and empty /tmp, /dev/shm and /shared.
 
     The next exercise then starts as in a sandbox of its own: no process, file or folder
     of the exercise before it is left (only the host's imported modules, which every
@@ -373,7 +377,7 @@ def _clean_slate(children: dict[int, int], ended: dict[int, int]) -> None:
             time.sleep(0.001)  # processes of other parents end when the kernel gets to them
     else:
         raise WireError("Processes of the last exercise would not end.")
-    for folder in ("/tmp", "/shared"):  # noqa: S108 - the sandbox's own
+    for folder in ("/tmp", "/dev/shm", "/shared"):  # noqa: S108 - the sandbox's own
         _empty(folder)
 
 
@@ -473,9 +477,13 @@ def _protocol_on_stdio() -> tuple[int, int]:
     return read_fd, write_fd
 
 
-def _options(argv: list[str]) -> tuple[tuple[int, ...], list[str]]:
-    """The judge's command line: `--in N --out M`, `--stdio` or `--host N`, and `--path P`
-    repeated. Answers the protocol's descriptors (a host's control socket alone).
+_DESCRIPTOR_OPTIONS = ("--in", "--out", "--host", "--zygote")
+
+
+def _options(argv: list[str]) -> tuple[str, tuple[int, ...], list[str]]:
+    """The judge's command line: `--in N --out M`, `--stdio`, `--host N` or `--zygote N`,
+    and `--path P` repeated. Answers the mode (serve, host or zygote), the protocol's
+    descriptors (a host's or a zygote's control socket alone) and the paths.
 
     Parsed by hand: argparse is a fifth of the observer's start-up, paid per sandbox.
     """
@@ -490,28 +498,33 @@ def _options(argv: list[str]) -> tuple[tuple[int, ...], list[str]]:
         value = next(words, None)
         if flag == "--path" and value is not None:
             paths.append(value)
-        elif flag in ("--in", "--out", "--host") and value is not None and value.isdigit():
+        elif flag in _DESCRIPTOR_OPTIONS and value is not None and value.isdigit():
             fds[flag] = int(value)
         else:
             raise SystemExit(f"zendo-observer: cannot read the option {flag!r} {value!r}.")
     if stdio:
-        return _protocol_on_stdio(), paths
-    if set(fds) == {"--host"}:
-        return (fds["--host"],), paths
+        return "serve", _protocol_on_stdio(), paths
+    for mode in ("host", "zygote"):
+        if set(fds) == {f"--{mode}"}:
+            return mode, (fds[f"--{mode}"],), paths
     if set(fds) != {"--in", "--out"}:
-        raise SystemExit("zendo-observer: give --in and --out, --stdio, or --host.")
-    return (fds["--in"], fds["--out"]), paths
+        raise SystemExit("zendo-observer: give --in and --out, --stdio, --host or --zygote.")
+    return "serve", (fds["--in"], fds["--out"]), paths
 
 
 def main(argv: list[str] | None = None) -> None:
-    fds, paths = _options(sys.argv[1:] if argv is None else argv)
+    mode, fds, paths = _options(sys.argv[1:] if argv is None else argv)
     # The stand-in `zendo` comes first, so a setup cell's `from zendo.notebook import
     # check` works whatever site-packages hold; then the libraries learner code may use.
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "stub"))
     sys.path.extend(paths)
     _confine_self(fds)
-    if len(fds) == 1:
+    if mode == "host":
         host(fds[0])
+    if mode == "zygote":
+        from .zygote import serve_zygote
+
+        serve_zygote(fds[0], lambda control_fd: host(control_fd, greet=True))
     serve(*fds)
     sys.stdout.flush()
     os._exit(0)  # skip atexit handlers and finalizers learner code registered
