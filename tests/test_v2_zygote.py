@@ -184,6 +184,37 @@ def test_a_zygote_that_cannot_set_up_a_submission_is_given_up_for_a_host_of_its_
     host.close()
 
 
+def test_a_head_start_s_zygote_outlives_its_thread_and_its_host_serves_the_first_job() -> None:
+    head_start = zygote.HeadStart(SandboxLimits(), Isolation.BUBBLEWRAP)
+    try:
+        first = head_start.finish(SandboxLimits(), Isolation.BUBBLEWRAP)
+        assert first is not None
+        host = SandboxHost(SandboxLimits(), Isolation.BUBBLEWRAP, started=first)
+        learner = Learner(sandbox=host.sandbox_for("first_job", MARKS), budget_seconds=5.0)
+        assert learner.call("seen").value["processes"] == [1, 2, 3]
+        host.close()
+        # The thread that started the zygote has ended; the zygote serves on.
+        assert zygote.ZYGOTE is not None
+        assert zygote.ZYGOTE.alive()
+        second, learner = one_submission("second_job")
+        assert isinstance(second.started(), ZygoteHost)
+        assert learner.call("seen").value["files"] == []
+        second.close()
+    finally:
+        zygote.stop()
+
+
+def test_a_first_job_with_other_limits_gets_a_zygote_of_its_own_limits() -> None:
+    head_start = zygote.HeadStart(SandboxLimits(), Isolation.BUBBLEWRAP)
+    other = SandboxLimits(memory_mb=1024)
+    try:
+        assert head_start.finish(other, Isolation.BUBBLEWRAP) is None
+        assert zygote.ZYGOTE is not None
+        assert zygote.ZYGOTE.serves(other, Isolation.BUBBLEWRAP)
+    finally:
+        zygote.stop()
+
+
 REPORTER = """# exercise: calc.split
 import os
 

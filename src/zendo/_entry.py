@@ -1,6 +1,6 @@
 """The `zendo` console script: start the command's judge, then import the engine.
 
-`zendo grade` needs a batch judge process (`zendo.judge.batch_server`), `zendo check`
+`zendo grade` needs a batch judge process (`zendo.judge.batch_start`), `zendo check`
 a one-job judge (`zendo.judge.runner`) and `zendo watch` a warm judge (`zendo.judge.warm`),
 which spend about 0.2 s importing pytest before they can judge; the engine spends about
 0.15 s importing itself and reading the course before it has a job for them. Spawned
@@ -15,7 +15,7 @@ import sys
 
 # The `zendo` group's options that take a value: what comes after them is not a command.
 GROUP_OPTIONS_WITH_VALUES = frozenset({"--course"})
-BATCH_JUDGE = ("zendo.judge.batch_server", "batch judge")  # `zendo grade`'s
+BATCH_JUDGE = ("zendo.judge.batch_start", "batch judge")  # `zendo grade`'s
 ONE_JOB_JUDGE = ("zendo.judge.runner", "judge")  # `zendo check`'s, a cold judge
 WARM_JUDGE = ("zendo.judge.warm", "warm judge")  # `zendo watch`'s, as a notebook's
 

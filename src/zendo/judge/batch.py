@@ -97,5 +97,5 @@ def _grader_set(job_path: Path) -> GraderSet:
 class _Server(WarmJudge):
     """The client of one batch judge process: a warm judge's, running `batch_server`."""
 
-    server_module = "zendo.judge.batch_server"
+    server_module = "zendo.judge.batch_start"
     what = "batch judge"

@@ -45,8 +45,9 @@ from zendo.judge.runner import (
     run_job,
     write_results,
 )
-from zendo.judge.sandbox import OBSERVER_DIR
+from zendo.judge.sandbox import compile_observer
 from zendo.judge.spare import POOL, SpareShape, shapes_for
+from zendo.judge.zygote import ZygoteHost
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class Serving:
         self.problems = problems
         self.items: list[pytest.Item] = []
         self.served = False
+        self.first_host: ZygoteHost | None = None  # the first job's, started ahead
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -147,7 +149,7 @@ class Serving:
         finishing: Child | None = None  # the last job's child, closing its sandboxes
         try:
             while (job := self._next_job()) is not None:
-                current = standby or Child(self, session, [])
+                current = standby or self._first_child(session, job)
                 standby = None
                 current.give(job)
                 self.channel.answer({"pid": current.pid})
@@ -164,6 +166,14 @@ class Serving:
             if finishing is not None:
                 finishing.reap()
         return True
+
+    def _first_child(self, session: pytest.Session, job: Path) -> Child:
+        """The first job's child, given the host started while this judge imported."""
+        host, self.first_host = self.first_host, None
+        child = Child(self, session, _shapes(job, self.items), adopt=host)
+        if host is not None:
+            host.hand_over()  # the child's now: this process only closes its copies
+        return child
 
     def _next_job(self) -> Path | None:
         if self.first is not None:
@@ -188,7 +198,13 @@ class Child:
     reaps this child after the next one has its job.
     """
 
-    def __init__(self, serving: Serving, session: pytest.Session, shapes: list[SpareShape]):
+    def __init__(
+        self,
+        serving: Serving,
+        session: pytest.Session,
+        shapes: list[SpareShape],
+        adopt: ZygoteHost | None = None,
+    ) -> None:
         job_read, self._job_write = os.pipe()
         self._done_read, done_write = os.pipe()
         self.pid = os.fork()
@@ -197,7 +213,7 @@ class Child:
             try:
                 os.close(self._job_write)
                 os.close(self._done_read)
-                code = _child(serving, session, job_read, done_write, shapes)
+                code = _child(serving, session, job_read, done_write, shapes, adopt)
             finally:
                 os._exit(code)  # also after an exception: the parent reports exit 1
         os.close(job_read)
@@ -255,8 +271,10 @@ def _child(
     job_read: int,
     done_write: int,
     shapes: list[SpareShape],
+    adopt: ZygoteHost | None = None,
 ) -> int:
-    """A forked child: start spares, wait for the job, run the collected tests on it."""
+    """A forked child: start spares (or adopt a host started for it), wait for the job,
+    run the collected tests on it."""
     # Only this process may say its results are written: a process it forks (a mypy run)
     # must not hold the pipe open after this one has ended without saying so.
     os.register_at_fork(after_in_child=lambda: _close_quietly(done_write))
@@ -265,7 +283,12 @@ def _child(
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     try:
-        POOL.launch(shapes)
+        hosted = next((shape for shape in shapes if shape.host), None)
+        if adopt is not None and hosted is not None:
+            POOL.adopt(hosted, adopt)
+        elif adopt is not None:
+            adopt.close()
+        POOL.top_up(shapes)
         POOL.greet(until=lambda: _readable(job_read))  # the job came: the rest boot beside it
     except Exception as error:  # a spare's trouble never stops the job
         POOL.close()
@@ -379,55 +402,40 @@ def _plain_job(channel: Channel, job: Path) -> None:
     channel.answer({"exit": os.waitstatus_to_exitcode(status)})
 
 
-def _compile_observer() -> None:
-    """Write the observer's bytecode beside its source, once, from the trusted side.
-
-    Every sandbox imports the observer with `python -B` from a read-only bind of its
-    folder: without bytecode there (an editable install never writes it), each start
-    compiles the observer's source again, about 4 ms of the 36 ms a start costs. The
-    bytecode is checked against the source's time stamp and size, as any import does,
-    and the sandbox cannot write it. A folder this process may not write is left alone.
-    """
-    import compileall
-
-    with contextlib.suppress(OSError):
-        compileall.compile_dir(OBSERVER_DIR, quiet=2)
-
-
-def serve() -> None:
+def serve(head_start: zygote.HeadStart | None = None) -> None:
     """Imports, the first job, collection, then one child per job until stdin closes.
 
+    `head_start`: the zygote and first host `batch_start` began before these imports.
     An engine stops its batch judge by killing it; one that closed the judge's stdin
     instead went away, and the judge then removes its own folder as it ends.
     """
     try:
-        _serve()
+        _serve(head_start)
     finally:
+        zygote.stop()
         leave_nothing_behind()
 
 
-def _serve() -> None:
+def _serve(head_start: zygote.HeadStart | None) -> None:
     channel = Channel()
     configure_hypothesis_when_imported()  # the same settings everywhere, if graders use it
-    _compile_observer()
+    if head_start is None:
+        compile_observer()
     channel.answer({"ready": True})
     first = channel.job()
     if first is None:
         return
     job = JudgeJob.model_validate_json(first.read_text(encoding="utf-8"))
-    if not job.stdio:  # it boots beside the collection; the children fork hosts from it
+    first_host = None
+    if head_start is not None and not job.stdio:
+        first_host = head_start.finish(job.sandbox_limits(), job.isolation)
+    elif not job.stdio:  # it boots beside the collection; the children fork hosts from it
         zygote.start(job.sandbox_limits(), job.isolation)
-    try:
-        _collect_and_serve(channel, first, job)
-    finally:
-        zygote.stop()
-
-
-def _collect_and_serve(channel: Channel, first: Path, job: JudgeJob) -> None:
     # Collected for no exercise: the judge plugin keeps no test and starts no sandbox here.
     judge = judge_plugin(job.model_copy(update={"exercises": []}))
     problems = _Problems()
     serving = Serving(channel, first, job, judge, problems)
+    serving.first_host = first_host
     folder = Path(tempfile.mkdtemp(prefix="collect-", dir=Path.cwd()))
     # No capturing: its saved descriptors would be the engine's pipes in every child.
     arguments = [*pytest_arguments(job, folder), "--capture=no"]
@@ -439,7 +447,3 @@ def _collect_and_serve(channel: Channel, first: Path, job: JudgeJob) -> None:
         while pending is not None:
             _plain_job(channel, pending)
             pending = channel.job()
-
-
-if __name__ == "__main__":
-    serve()

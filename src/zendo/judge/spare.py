@@ -235,6 +235,11 @@ class SparePool:
                 missing.append(shape)
         self.launch(missing)
 
+    def adopt(self, shape: SpareShape, sandbox: Sandbox) -> None:
+        """Hold a sandbox another process started for this one (it owns it now)."""
+        self._forget_inherited()
+        self._spares.append(Spare(shape, sandbox))
+
     def launch(self, shapes: Iterable[SpareShape]) -> None:
         """Start one sandbox per shape without waiting for it (they boot side by side)."""
         for shape in shapes:

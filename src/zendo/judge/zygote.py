@@ -44,6 +44,7 @@ import signal
 import socket
 import struct
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,7 @@ from zendo.judge.sandbox import (
     SandboxGone,
     SandboxLimits,
     _make_cgroup,
+    compile_observer,
     keyring_filter,
     stdio_needed,
 )
@@ -172,6 +174,12 @@ class HostProcess:
             self._ended()
         return self.returncode
 
+    def forget(self) -> None:
+        """Close this process's pidfd of a host it hands over (the host runs on)."""
+        if self.returncode is None:
+            self.returncode = 0
+            os.close(self._pidfd)
+
     def _ended(self) -> None:
         # Its exit status goes to its parent (the submission's pid 1), not to the judge.
         self.returncode = -signal.SIGKILL if self._killed else 0
@@ -261,6 +269,15 @@ class ZygoteHost(Sandbox):
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait
             return None
 
+    def hand_over(self) -> None:
+        """Let another process (a forked child) own this host: close only this process's
+        copies of its descriptors; the host, its folder and its cgroup stay as they are."""
+        if isinstance(self.process, HostProcess):
+            self.process.forget()
+        if self._control is not None:
+            self._control.close()
+        self.process, self._control, self._cgroup, self._folder = None, None, None, None
+
     def observer_running(self) -> bool:
         """Whether the host is there and not stopped (its own process, seen from /proc)."""
         if self.process is None or self.process.poll() is not None:
@@ -274,6 +291,50 @@ class ZygoteHost(Sandbox):
 
 
 ZYGOTE: Zygote | None = None  # the batch judge's, inherited by the children it forks
+HOST_MODULE = "zendo_host"  # the empty stand-in a host the zygote forks starts on
+
+
+class HeadStart:
+    """The batch judge's zygote and its first submission's host, started by a thread
+    while the judge imports pytest and collects the graders.
+
+    Booting the zygote, forking the first host and moving that into its pids cgroup (as
+    root, a wait of 9-17 ms for the kernel) all wait on other processes: here they happen
+    beside the imports instead of after them. Started with the default limits; a first
+    job that asks for others gets a zygote of its own limits instead.
+    """
+
+    def __init__(self, limits: SandboxLimits, isolation: Isolation) -> None:
+        self._host: ZygoteHost | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(limits, isolation), name="zygote-head-start", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, limits: SandboxLimits, isolation: Isolation) -> None:
+        compile_observer()  # before the zygote imports it
+        start(limits, isolation)
+        if ZYGOTE is None:
+            return
+        host = ZygoteHost(HOST_MODULE, "", limits, isolation, stdio=False, host=True)
+        host.forked_by = ZYGOTE
+        try:
+            host.start()
+        except (OSError, SandboxGone):
+            host.close()
+            return
+        self._host = host
+
+    def finish(self, limits: SandboxLimits, isolation: Isolation) -> ZygoteHost | None:
+        """Wait for the thread (before this process forks); the zygote then serves these
+        limits where it can, and the first host is answered if it was started with them."""
+        self._thread.join()
+        host, self._host = self._host, None
+        if host is not None and (host.limits != limits or host.isolation is not isolation):
+            host.close()
+            host = None
+        start(limits, isolation)
+        return host
 
 
 def start(limits: SandboxLimits, isolation: Isolation) -> None:
@@ -296,6 +357,7 @@ def host_sandbox(limits: SandboxLimits, isolation: Isolation, module: str) -> Sa
     serves these limits, else a bubblewrap sandbox of its own."""
     if ZYGOTE is not None and ZYGOTE.serves(limits, isolation):
         return ZygoteHost(module, "", limits, isolation, stdio=False, host=True, forked_by=ZYGOTE)
+
     return Sandbox(module, "", limits, isolation, stdio=False, host=True)
 
 
