@@ -24,8 +24,12 @@ Measured, each as the whole command an instructor runs, with one worker:
 Before timing, each tool grades the good and the bad submission once and the scores are
 printed: good is 6/6 everywhere; bad is 0/6 with nbgrader (one test cell per question,
 all or nothing) and 2/6 with otter and Zendo (points shared among a question's tests).
-Prints medians, min and max and the ratios nbgrader/zendo and otter/zendo; asserts
-nothing. Takes about 10 minutes on 2 busy cores (most of it otter).
+Before each timed command the benchmark waits (at most 10 s) until the machine is idle
+(`settle`): a command can return while processes it started still work (a Jupyter
+kernel shutting down), and that work would otherwise be timed against the next tool.
+Each tool's total wait is printed. Prints medians, min and max and the ratios
+nbgrader/zendo and otter/zendo; asserts nothing. Takes about 10 minutes on 2 busy cores
+(most of it otter).
 
 Usage:
     python benchmarks/bench_anchor.py [--single-runs 5] [--batch-runs 3]
@@ -211,23 +215,51 @@ class Bench:
         return found
 
 
+IDLE_SHARE = 0.10  # busy share of all CPUs, over one window, that counts as idle
+IDLE_WINDOW = 0.2  # seconds
+
+
+def _cpu_times() -> tuple[int, int]:
+    """Busy and total jiffies of all CPUs since boot (Linux's /proc/stat)."""
+    values = [int(field) for field in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
+def settle(limit: float = 10.0) -> float:
+    """Wait until one window of IDLE_WINDOW s is idle (or `limit` s passed); the wait."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < limit:
+        busy, total = _cpu_times()
+        time.sleep(IDLE_WINDOW)
+        busy_after, total_after = _cpu_times()
+        if (busy_after - busy) <= IDLE_SHARE * max(total_after - total, 1):
+            break
+    return time.perf_counter() - began
+
+
 def measure(
     tasks: dict[str, dict[str, Callable[[], object]]], runs: dict[str, int]
 ) -> dict[str, dict[str, list[float]]]:
-    """Time each task's tools in turn, round after round (A B C A B C ...)."""
+    """Time each task's tools in turn, round after round (A B C A B C ...), each on a
+    settled machine."""
     times: dict[str, dict[str, list[float]]] = {
         task: {tool: [] for tool in tools} for task, tools in tasks.items()
     }
+    waited: dict[str, float] = {}
     for round_number in range(max(runs.values())):
         for task, tools in tasks.items():
             if round_number >= runs[task]:
                 continue
             for tool, action in tools.items():
+                waited[tool] = waited.get(tool, 0.0) + settle()
                 began = time.perf_counter()
                 action()
                 seconds = time.perf_counter() - began
                 times[task][tool].append(seconds)
                 print(f"  round {round_number + 1}, {task}, {tool}: {seconds:.2f} s", flush=True)
+    settled = ", ".join(f"{tool} {seconds:.1f} s" for tool, seconds in waited.items())
+    print(f"Waited for an idle machine before each tool's commands, in all: {settled}")
     return times
 
 
