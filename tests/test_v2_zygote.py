@@ -311,3 +311,17 @@ def test_the_zygote_works_the_same_for_an_unprivileged_user() -> None:
     assert done.returncode == 0, done.stderr
     clean = ["ZygoteHost", [], [1, 2, 3], [-1, 1]]
     assert json.loads(done.stdout) == [clean, clean]
+
+
+def test_both_sides_name_the_zygote_s_folders_alike() -> None:
+    # The observer imports nothing of zendo, so each side spells the paths out.
+    from zendo.judge import sandbox
+    from zendo.observer import zygote as inside
+
+    assert inside.JOBS == sandbox.SANDBOX_JOBS
+    assert inside.MACHINE_PROC == sandbox.SANDBOX_MACHINE_PROC
+    assert (inside.SUBMISSION, inside.SHARED) == (
+        sandbox.SANDBOX_SUBMISSION,
+        sandbox.SANDBOX_SHARED,
+    )
+    assert (inside.TMP, inside.SHM) == (sandbox.SANDBOX_TMP, sandbox.SANDBOX_SHM)

@@ -49,12 +49,11 @@ from zendo.judge.sandbox import (
     SandboxLimits,
     describe_exit,
 )
-from zendo.judge.zygote import start_host_sandbox
+from zendo.judge.zygote import HOST_MODULE, start_host_sandbox
 from zendo.observer import PROTOCOL_VERSION
 
 logger = logging.getLogger(__name__)
 
-HOST_MODULE = "zendo_host"  # the empty stand-in a host starts on
 CONTROL_SECONDS = 5.0  # a fork, a kill or a preload of names already imported: milliseconds
 
 

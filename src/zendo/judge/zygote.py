@@ -125,10 +125,12 @@ class Zygote:
     def fork_host(self, name: str, control_fd: int, output_fd: int) -> None:
         """Ask the zygote to fork a host for job `name` (no answer: the host greets)."""
         message = {"op": "host", "job": name, "tmp_mb": self.sandbox.limits.max_file_mb}
+        control = self.sandbox.control_socket
         try:
-            data = [json.dumps(message).encode()]
-            socket.send_fds(self.sandbox.control_socket, data, [control_fd, output_fd])
-        except (OSError, TypeError) as error:
+            if control is None:
+                raise OSError("the zygote was never started")
+            socket.send_fds(control, [json.dumps(message).encode()], [control_fd, output_fd])
+        except OSError as error:
             self.give_up(f"the zygote did not take the request ({type(error).__name__})")
             raise SandboxDied("The zygote is gone.") from None
 
@@ -291,7 +293,7 @@ class ZygoteHost(Sandbox):
 
 
 ZYGOTE: Zygote | None = None  # the batch judge's, inherited by the children it forks
-HOST_MODULE = "zendo_host"  # the empty stand-in a host the zygote forks starts on
+HOST_MODULE = "zendo_host"  # the empty stand-in a host starts on (either kind)
 
 
 class HeadStart:
@@ -357,7 +359,6 @@ def host_sandbox(limits: SandboxLimits, isolation: Isolation, module: str) -> Sa
     serves these limits, else a bubblewrap sandbox of its own."""
     if ZYGOTE is not None and ZYGOTE.serves(limits, isolation):
         return ZygoteHost(module, "", limits, isolation, stdio=False, host=True, forked_by=ZYGOTE)
-
     return Sandbox(module, "", limits, isolation, stdio=False, host=True)
 
 
