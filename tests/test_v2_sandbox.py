@@ -302,6 +302,35 @@ def unprivileged_python(user: str) -> str:
     )
 
 
+def run_unprivileged(probe: str, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run the Python source `probe` as an unprivileged user (as that user when we are
+    root, else as ourselves), with zendo and the site-packages importable, in a folder of
+    its own that also holds `files` (name to text) and is passed as its first argument."""
+    folder = Path(tempfile.mkdtemp(prefix="zendo-unprivileged-"))
+    folder.chmod(0o755)  # the user must read the probe: pytest's own folders are private
+    (folder / "probe.py").write_text(probe, encoding="utf-8")
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    site = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), *site]))
+    command = [sys.executable]
+    if os.geteuid() == 0:
+        ensure_user(UNPRIVILEGED_USER)
+        command = ["runuser", "-u", UNPRIVILEGED_USER, "--", unprivileged_python(UNPRIVILEGED_USER)]
+    try:
+        return subprocess.run(
+            [*command, str(folder / "probe.py"), str(folder)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=folder,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_the_sandbox_works_for_an_unprivileged_user() -> None:
     folder = Path(tempfile.mkdtemp(prefix="zendo-unprivileged-"))
     folder.chmod(0o755)

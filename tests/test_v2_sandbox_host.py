@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from zendo.judge.client import Learner
 from zendo.judge.sandbox import Isolation, SandboxDied, SandboxLimits, SandboxTimeout
 from zendo.judge.sandbox_host import SandboxHost
@@ -177,28 +171,10 @@ print(json.dumps(report))
 
 
 def test_the_host_works_the_same_for_an_unprivileged_user() -> None:
-    from tests.test_v2_sandbox import UNPRIVILEGED_USER, ensure_user, unprivileged_python
+    from tests.test_v2_sandbox import run_unprivileged
 
-    tmp_path = Path(tempfile.mkdtemp(prefix="zendo-host-unprivileged-"))
-    tmp_path.chmod(0o755)  # the user must read the probe: pytest's own folders are private
-    (tmp_path / "probe.py").write_text(HOST_PROBE, encoding="utf-8")
-    (tmp_path / "test_v2_sandbox_host_marks.py").write_text(f"MARKS = {MARKS!r}\n")
-    site = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), *site]))
-    command = [sys.executable]
-    if os.geteuid() == 0:
-        ensure_user(UNPRIVILEGED_USER)
-        command = ["runuser", "-u", UNPRIVILEGED_USER, "--", unprivileged_python(UNPRIVILEGED_USER)]
-    done = subprocess.run(
-        [*command, str(tmp_path / "probe.py"), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
-    shutil.rmtree(tmp_path, ignore_errors=True)
+    marks = {"test_v2_sandbox_host_marks.py": f"MARKS = {MARKS!r}\n"}
+    done = run_unprivileged(HOST_PROBE, marks)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     clean = {"files": [], "others": [], "state": []}

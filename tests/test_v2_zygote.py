@@ -15,13 +15,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, replace_cells
+from tests.conftest import replace_cells
 from tests.test_v2_course import COURSE_V2
 from zendo.judge import zygote
 from zendo.judge.client import Learner
@@ -286,28 +285,9 @@ print(json.dumps(report))
 
 
 def test_the_zygote_works_the_same_for_an_unprivileged_user() -> None:
-    from tests.test_v2_sandbox import UNPRIVILEGED_USER, ensure_user, unprivileged_python
+    from tests.test_v2_sandbox import run_unprivileged
 
-    folder = Path(tempfile.mkdtemp(prefix="zendo-zygote-unprivileged-"))
-    folder.chmod(0o755)  # the user must read the probe: pytest's own folders are private
-    (folder / "probe.py").write_text(HOST_PROBE, encoding="utf-8")
-    (folder / "test_v2_zygote_marks.py").write_text(f"MARKS = {MARKS!r}\n")
-    site = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), *site]))
-    command = [sys.executable]
-    if os.geteuid() == 0:
-        ensure_user(UNPRIVILEGED_USER)
-        command = ["runuser", "-u", UNPRIVILEGED_USER, "--", unprivileged_python(UNPRIVILEGED_USER)]
-    done = subprocess.run(
-        [*command, str(folder / "probe.py"), str(folder)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=folder,
-        timeout=60,
-        check=False,
-    )
-    shutil.rmtree(folder, ignore_errors=True)
+    done = run_unprivileged(HOST_PROBE, {"test_v2_zygote_marks.py": f"MARKS = {MARKS!r}\n"})
     assert done.returncode == 0, done.stderr
     clean = ["ZygoteHost", [], [1, 2, 3], [-1, 1]]
     assert json.loads(done.stdout) == [clean, clean]
