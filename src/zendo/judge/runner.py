@@ -60,10 +60,14 @@ JUDGE_OVERRAN = (
 # logging and warnings wrap every test (log capture, a warnings filter), setuponly and
 # setupplan every fixture: together about 1.5 ms of an anchor submission's twelve tests,
 # for records and warnings of the judge's own code that no verdict reads (graders judge
-# the learner's logs from the sandbox, `zendo.judge.logs`).
+# the learner's logs from the sandbox, `zendo.judge.logs`). debugging, faulthandler,
+# unittest and subtests serve no grader (none uses pdb, unittest or subtests; a hung
+# judge is killed from outside): leaving them out took 20 anchor submissions 0.83 ->
+# 0.79 s (interleaved A/B, medians of 7).
 QUIET_PLUGINS = (
     "terminal", "cacheprovider", "stepwise", "doctest", "junitxml", "pastebin",
     "unraisableexception", "threadexception", "logging", "warnings", "setuponly", "setupplan",
+    "debugging", "faulthandler", "unittest", "subtests",
 )  # fmt: skip
 
 
