@@ -474,20 +474,26 @@ class Sandbox:
         """
         if self.process is None or self.process.poll() is not None:
             return False
-        pid = self.process.pid
-        for _generation in range(2):  # bubblewrap, its init, then the observer
-            try:
-                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-            except OSError:
-                return True
-            if not children:
-                return True  # still starting: its answer's deadline decides
-            pid = int(children[0])
+        pid = self._observer_pid(self.process.pid)
+        if pid is None:
+            return True
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             return True
         return state not in ("T", "t", "Z", "X")
+
+    def _observer_pid(self, pid: int) -> int | None:
+        """The observer's pid, found from bubblewrap's (`pid`); None while unknown."""
+        for _generation in range(2):  # bubblewrap, its init, then the observer
+            try:
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                return None
+            if not children:
+                return None  # still starting: its answer's deadline decides
+            pid = int(children[0])
+        return pid
 
     def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send one request and wait at most `timeout` seconds for its answer line."""
@@ -680,6 +686,15 @@ def keyring_filter() -> bytes | None:
         program.append((equal, denied - (index + 1), 0, call))
     program += [(give, 0, 0, allow), (give, 0, 0, deny)]
     return b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
+
+
+def start_or_close(sandbox: Sandbox) -> None:
+    """Start `sandbox`; one that fails is closed (its folder goes) before the error rises."""
+    try:
+        sandbox.start()
+    except BaseException:
+        sandbox.close()
+        raise
 
 
 def compile_observer() -> None:

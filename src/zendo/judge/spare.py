@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zendo.judge.client import Learner
-from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
+from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits, start_or_close
 from zendo.judge.zygote import start_host_sandbox
 
 logger = logging.getLogger(__name__)
@@ -254,7 +254,7 @@ class SparePool:
                         isolation=shape.isolation,
                         stdio=shape.stdio,
                     )
-                    _start_or_close(sandbox)
+                    start_or_close(sandbox)
             except (OSError, SandboxGone) as error:
                 logger.warning("A spare sandbox did not start", extra={"why": type(error).__name__})
                 continue
@@ -317,14 +317,6 @@ class SparePool:
         for spare in spares:
             with contextlib.suppress(OSError):
                 spare.sandbox.close()
-
-
-def _start_or_close(sandbox: Sandbox) -> None:
-    try:
-        sandbox.start()
-    except BaseException:
-        sandbox.close()
-        raise
 
 
 def fits(spare: SpareShape, wanted: SpareShape) -> bool:

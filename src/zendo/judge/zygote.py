@@ -57,6 +57,7 @@ from zendo.judge.sandbox import (
     _make_cgroup,
     compile_observer,
     keyring_filter,
+    start_or_close,
     stdio_needed,
 )
 from zendo.observer import PROTOCOL_VERSION
@@ -280,16 +281,8 @@ class ZygoteHost(Sandbox):
             self._control.close()
         self.process, self._control, self._cgroup, self._folder = None, None, None, None
 
-    def observer_running(self) -> bool:
-        """Whether the host is there and not stopped (its own process, seen from /proc)."""
-        if self.process is None or self.process.poll() is not None:
-            return False
-        try:
-            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-            state = stat.rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return True
-        return state not in ("T", "t", "Z", "X")
+    def _observer_pid(self, pid: int) -> int | None:
+        return pid  # the host itself: the zygote forked it, no bubblewrap in between
 
 
 ZYGOTE: Zygote | None = None  # the batch judge's, inherited by the children it forks
@@ -377,9 +370,5 @@ def start_host_sandbox(limits: SandboxLimits, isolation: Isolation, module: str)
         else:
             return sandbox
         sandbox = Sandbox(module, "", limits, isolation, stdio=False, host=True)
-    try:
-        sandbox.start()
-    except BaseException:
-        sandbox.close()
-        raise
+    start_or_close(sandbox)
     return sandbox
