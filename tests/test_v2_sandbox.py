@@ -255,7 +255,7 @@ PROBE = """
 import json, os, sys, time
 from zendo.judge import Learner, SandboxTimeout
 from zendo.judge.sandbox import Sandbox, SandboxLimits
-source = open(sys.argv[1]).read()
+source = open(sys.argv[1] + "/hostile.py").read()
 token = sys.argv[2]
 learner = Learner(Sandbox(module="learner_code", source=source,
                           limits=SandboxLimits(max_processes=16)), budget_seconds=2.0)
@@ -302,10 +302,13 @@ def unprivileged_python(user: str) -> str:
     )
 
 
-def run_unprivileged(probe: str, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_unprivileged(
+    probe: str, files: dict[str, str], *arguments: str
+) -> subprocess.CompletedProcess[str]:
     """Run the Python source `probe` as an unprivileged user (as that user when we are
     root, else as ourselves), with zendo and the site-packages importable, in a folder of
-    its own that also holds `files` (name to text) and is passed as its first argument."""
+    its own that also holds `files` (name to text): its arguments are that folder, then
+    `arguments`."""
     folder = Path(tempfile.mkdtemp(prefix="zendo-unprivileged-"))
     folder.chmod(0o755)  # the user must read the probe: pytest's own folders are private
     (folder / "probe.py").write_text(probe, encoding="utf-8")
@@ -319,7 +322,7 @@ def run_unprivileged(probe: str, files: dict[str, str]) -> subprocess.CompletedP
         command = ["runuser", "-u", UNPRIVILEGED_USER, "--", unprivileged_python(UNPRIVILEGED_USER)]
     try:
         return subprocess.run(
-            [*command, str(folder / "probe.py"), str(folder)],
+            [*command, str(folder / "probe.py"), str(folder), *arguments],
             capture_output=True,
             text=True,
             env=env,
@@ -332,40 +335,17 @@ def run_unprivileged(probe: str, files: dict[str, str]) -> subprocess.CompletedP
 
 
 def test_the_sandbox_works_for_an_unprivileged_user() -> None:
-    folder = Path(tempfile.mkdtemp(prefix="zendo-unprivileged-"))
-    folder.chmod(0o755)
-    (folder / "probe.py").write_text(PROBE, encoding="utf-8")
-    (folder / "hostile.py").write_text(HOSTILE, encoding="utf-8")
-    site = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), *site]))
     token = f"zendo-orphan-unprivileged-{time.monotonic_ns()}"
-    try:
-        if os.geteuid() == 0:
-            ensure_user(UNPRIVILEGED_USER)
-            command = ["runuser", "-u", UNPRIVILEGED_USER, "--"]
-            command += [unprivileged_python(UNPRIVILEGED_USER)]
-        else:
-            command = [sys.executable]
-        done = subprocess.run(
-            [*command, str(folder / "probe.py"), str(folder / "hostile.py"), token],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=folder,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        report = json.loads(done.stdout)
-        assert report["uid"] != 0
-        assert report["inside"][0] == report["uid"]
-        assert report["orphans"] is True
-        assert report["fork_bomb"][0] == "refused"
-        assert report["timeout_after"] < 2.0 + 1
-        time.sleep(0.2)
-        assert processes_with(token) == []
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    done = run_unprivileged(PROBE, {"hostile.py": HOSTILE}, token)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["uid"] != 0
+    assert report["inside"][0] == report["uid"]
+    assert report["orphans"] is True
+    assert report["fork_bomb"][0] == "refused"
+    assert report["timeout_after"] < 2.0 + 1
+    time.sleep(0.2)
+    assert processes_with(token) == []
 
 
 def test_without_bubblewrap_grading_refuses_or_says_it_runs_unconfined(
