@@ -1,7 +1,7 @@
 """A worker's zygote forks each submission a host that starts as in a sandbox of its own.
 
 Real bubblewrap, real namespaces, real `zendo grade`: a submission forked by the zygote
-must see exactly what a host booted in bubblewrap of its own sees (no file, process,
+must see what a host booted in bubblewrap of its own sees (no file, process,
 key or mount of the submission before it), must not reach the zygote or the folders of
 other submissions, and a zygote that is gone must hand over to sandboxes of their own.
 """
