@@ -203,6 +203,17 @@ def test_a_head_start_s_zygote_outlives_its_thread_and_its_host_serves_the_first
         zygote.stop()
 
 
+def test_a_head_start_whose_host_nobody_takes_closes_it() -> None:
+    # No job came, or one whose protocol runs on stdio: the first host must not run on.
+    head_start = zygote.HeadStart(SandboxLimits(), Isolation.BUBBLEWRAP)
+    try:
+        head_start.cancel()
+        assert zygote.ZYGOTE is not None
+        assert list((zygote.ZYGOTE.sandbox.folder / "jobs").iterdir()) == []
+    finally:
+        zygote.stop()
+
+
 def test_a_first_job_with_other_limits_gets_a_zygote_of_its_own_limits() -> None:
     head_start = zygote.HeadStart(SandboxLimits(), Isolation.BUBBLEWRAP)
     other = SandboxLimits(memory_mb=1024)

@@ -412,6 +412,8 @@ def serve(head_start: zygote.HeadStart | None = None) -> None:
     try:
         _serve(head_start)
     finally:
+        if head_start is not None:
+            head_start.cancel()
         zygote.stop()
         leave_nothing_behind()
 

@@ -331,6 +331,14 @@ class HeadStart:
         start(limits, isolation)
         return host
 
+    def cancel(self) -> None:
+        """Wait for the thread and close a first host nobody took (no job, or one that
+        runs the protocol on stdio): it would otherwise run on until this process ends."""
+        self._thread.join()
+        host, self._host = self._host, None
+        if host is not None:
+            host.close()
+
 
 def start(limits: SandboxLimits, isolation: Isolation) -> None:
     """Start this process's zygote (the batch judge's), if this system can run one."""
