@@ -126,6 +126,9 @@ class Bench:
                 ANCHOR / "submissions" / f"{kind}.ipynb",
                 self.zendo / "batch" / learner / "01_anchor.ipynb",
             )
+        # What a course's set-up does once (`make lab` runs it for the lessons): zendo's
+        # and the graders' bytecode, which judges never write themselves.
+        self.run([self.zendo_bin, "--course", ANCHOR, "prepare"], REPO)
         for kind in ("good", "bad"):
             (self.zendo / kind).mkdir(parents=True)
             shutil.copyfile(

@@ -76,10 +76,11 @@ def main(venv: Path, purpose: str) -> None:
         f"install the course's packages ({EXTRAS[purpose]})",
         [str(python), "-m", "pip", "install", "--quiet", "-e", f".[{EXTRAS[purpose]}]"],
     )
-    # mypy's caches for the lessons it grades, built once per machine (a few seconds):
-    # otherwise the first check of each such lesson waits 1-3 s for them. Not needed to
-    # work: checks build what is missing.
-    print("  prepare mypy's caches for the lessons ...", flush=True)
+    # Bytecode of zendo and the graders (judges never write it), and mypy's caches for
+    # the lessons it grades, built once per machine (a few seconds): otherwise each judge
+    # compiles zendo anew, and the first check of each mypy-graded lesson waits 1-3 s.
+    # Not needed to work: checks build what is missing.
+    print("  prepare bytecode and mypy's caches for the lessons ...", flush=True)
     prepared = subprocess.run(  # noqa: S603 - our own command
         [str(python), "-m", "zendo", "--course", str(ROOT), "prepare"], cwd=ROOT, check=False
     )

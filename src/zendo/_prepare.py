@@ -1,6 +1,14 @@
 """Build ahead, once per machine, what the first checks would otherwise wait for.
 
-A check graded with mypy starts from a copy of a seed cache (`judge.tools`): mypy's
+Bytecode: judges run with `PYTHONDONTWRITEBYTECODE` (grading writes nothing into a
+course), and an editable install, which the course's set-up makes, has no bytecode of its
+own. Each judge would then compile every module of zendo it imports, and its course's
+graders, from source: about 50 ms of each batch judge's start and of each cold check.
+`write_bytecode` writes it beside the sources, as pip does for a package it installs;
+Python checks it against each source's time stamp and size, so an edited module is
+compiled again as before, only slower.
+
+mypy's seeds: a check graded with mypy starts from a copy of a seed cache (`judge.tools`): mypy's
 analysis of the standard library, pydantic and the big libraries the code imports. The
 first such check on a machine builds its seed first: 1 to 3 s more than every later one
 (a fresh machine: `quality.pydantic_model` 1.8 s against 0.6 s, cold;
@@ -10,15 +18,18 @@ need, from their reference solutions' graded sources. A lesson's graders are tak
 run mypy when any of its grader files names one of the toolkit's mypy functions.
 
 Usage:
-    built = prepare_course(course)   # {libraries: seed folder, or None}
+    unwritten = write_bytecode(course)   # folders whose bytecode could not all be written
+    built = prepare_course(course)       # {libraries: seed folder, or None}
 """
 
 from __future__ import annotations
 
+import compileall
 import logging
 import re
 from pathlib import Path
 
+import zendo
 from zendo._course import Course, Lesson
 from zendo._errors import InputError
 from zendo._extract import extract_from_notebook
@@ -28,6 +39,21 @@ logger = logging.getLogger(__name__)
 
 # `run_mypy`, `start_mypy`, `run_mypy_graded`, `start_mypy_graded` (judge.tools, mypy_graded).
 MYPY_RUNNERS = re.compile(r"\b(?:run|start)_mypy(?:_graded)?\b")
+
+
+def write_bytecode(course: Course) -> list[Path]:
+    """Write the bytecode of zendo's own modules and of the course's graders.
+
+    The folders where some of it could not be written (a read-only install, a grader
+    with a syntax error): their modules compile as they are imported, as before.
+    """
+    folders = [Path(zendo.__file__).parent, course.root / "tests" / "graders"]
+    unwritten = []
+    for folder in folders:
+        if folder.is_dir() and not compileall.compile_dir(folder, quiet=2):
+            logger.info("Some bytecode was not written", extra={"folder": folder.name})
+            unwritten.append(folder)
+    return unwritten
 
 
 def prepare_course(course: Course) -> dict[tuple[str, ...], Path | None]:

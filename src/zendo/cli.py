@@ -265,11 +265,19 @@ def build(context: click.Context, lessons: tuple[str, ...], force: bool) -> None
 @cli.command(epilog=EPILOG)
 @click.pass_context
 def prepare(context: click.Context) -> None:
-    """Build mypy's caches for the lessons graded with mypy (once per machine; the set-up
-    runs it), so that no first check waits 1-3 s for them."""
-    from zendo._prepare import prepare_course
+    """Write zendo's and the graders' bytecode and build mypy's caches for the lessons
+    graded with mypy (once per machine; the set-up runs it), so that no first check
+    waits for them."""
+    from zendo._prepare import prepare_course, write_bytecode
 
     course = load_course_of(context)
+    unwritten = write_bytecode(course)
+    for folder in unwritten:
+        click.echo(
+            f"Could not write all the bytecode in {folder}: those modules compile as imported."
+        )
+    if not unwritten:
+        click.echo("Bytecode of zendo and of the course's graders: written.")
     built = prepare_course(course)
     for libraries, seed in built.items():
         what = "the standard library and pydantic" + "".join(f", {name}" for name in libraries)
@@ -278,7 +286,7 @@ def prepare(context: click.Context) -> None:
         else:
             click.echo(f"mypy's cache of {what}: ready.")
     if not built:
-        click.echo("No lesson of this course is graded with mypy: nothing to prepare.")
+        click.echo("No lesson of this course is graded with mypy: no mypy cache to build.")
 
 
 for _command in (
