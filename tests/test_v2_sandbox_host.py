@@ -126,6 +126,40 @@ def test_a_greeted_exercise_needs_no_hello_and_a_closed_one_leaves_nothing(
     assert second.call("seen").value == {"files": [], "others": [], "state": []}
 
 
+def test_a_child_forked_ahead_serves_the_first_exercise_as_a_fork_on_demand_would(
+    host: SandboxHost,
+) -> None:
+    host.started()
+    host.fork_ahead()  # as a spare's standby does, before the submission is known
+    ahead = host.sandbox_for("ahead_first", MARKS)
+    assert ahead.process is not None  # forked already: no fork when the exercise starts
+    first = Learner(sandbox=ahead, budget_seconds=2.0, greeted=True, preloaded=host.preload)
+    assert first.call("seen").value == {"files": [], "others": [], "state": []}
+    assert first.call("remember", 1).value == 1
+    first.close()
+    on_demand = host.sandbox_for("forked_second", MARKS)
+    assert on_demand.process is None  # only the first exercise's child is forked ahead
+    second = Learner(sandbox=on_demand, budget_seconds=2.0, greeted=True)
+    assert second.call("seen").value == {"files": [], "others": [], "state": []}
+    second.close()
+
+
+def test_a_child_forked_ahead_that_ended_is_replaced_by_a_fork_on_demand(
+    host: SandboxHost,
+) -> None:
+    host.started()
+    host.fork_ahead()
+    ahead = host._ahead
+    assert ahead is not None
+    # Ended behind the judge's back (no learner code has run yet; a crash might do it).
+    host.started().control({"op": "kill", "child": ahead._child}, [], 5.0)
+    replaced = host.sandbox_for("after_ahead_ended", MARKS)
+    assert replaced.process is None  # the exercise forks its own child
+    learner = Learner(sandbox=replaced, budget_seconds=2.0, greeted=True)
+    assert learner.call("seen").value == {"files": [], "others": [], "state": []}
+    learner.close()
+
+
 @pytest.mark.parametrize("attack", ["SIGSTOP", "SIGKILL"])
 def test_a_host_stopped_or_killed_by_learner_code_is_replaced(
     host: SandboxHost, attack: str

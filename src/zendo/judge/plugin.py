@@ -198,7 +198,9 @@ class JudgePlugin:
         if self._host is None:
             shape = self._host_shape
             spare = POOL.take(shape) if shape is not None else None
-            if spare is not None:  # still booting, perhaps: each child imports what it lacks
+            if spare is not None and spare.host is not None:  # greeted, a child forked ahead
+                self._host = spare.host
+            elif spare is not None:  # still booting, perhaps: each child imports what it lacks
                 preload = spare.shape.preload if spare.greeted else ()
                 self._host = SandboxHost(
                     self.limits, self.isolation, preload=preload, started=spare.sandbox

@@ -17,6 +17,9 @@ What the exercises of one submission share, and what they do not:
 - what they share is the host's memory as it was before any learner code ran (the
   observer and the modules every exercise imports first), and the sandbox's walls;
   nothing is shared between submissions, which still get a sandbox each;
+- the first exercise's child may be forked ahead (`fork_ahead`), while the host waits
+  for its submission: it is forked from the same host, before any learner code ran in
+  it, as the first exercise's fork would be, and it only answers `hello` until then;
 - a child that runs out of time is killed by the host; a host that does not answer
   (learner code stopped or killed it) is killed with the whole sandbox, and the next
   exercise starts a new host. Either way the verdict of the exercise whose code did it
@@ -27,6 +30,7 @@ answer on the pipes it made, exactly as from a sandbox of their own.
 
 Usage (the judge's plugin, for a submission with several sandboxed exercises):
     host = SandboxHost(limits, Isolation.BUBBLEWRAP, preload=("pydantic",))
+    host.fork_ahead()                                       # optional: a spare's standby
     sandbox = host.sandbox_for("learner_money", source)   # a Sandbox for a Learner
     ...
     host.close()
@@ -38,6 +42,7 @@ import contextlib
 import itertools
 import logging
 import os
+import select
 from pathlib import Path
 
 from zendo.judge.sandbox import (
@@ -76,6 +81,7 @@ class SandboxHost:
         self._sandbox = started
         self._slots = itertools.count(1)
         self._delivered = False
+        self._ahead: ForkedSandbox | None = None  # the first exercise's child, forked ahead
 
     @property
     def process(self) -> Process | None:
@@ -85,10 +91,45 @@ class SandboxHost:
         return self.process is not None and self.process.poll() is None
 
     def sandbox_for(self, module: str, source: str) -> ForkedSandbox:
-        """An unstarted sandbox for one exercise; `start()` forks it from this host."""
+        """A sandbox for one exercise: the child forked ahead, given this source, or an
+        unstarted one that `start()` forks from this host."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead.waiting_on(self._sandbox):
+            ahead.module, ahead.source = module, source
+            self.deliver(ahead.host_sandbox(), module, source)
+            return ahead
+        if ahead is not None:
+            ahead.close()  # it ended, or its host did: the exercise forks its own
         return ForkedSandbox(
             module, source, self.limits, self.isolation, host=self, slot=next(self._slots)
         )
+
+    def fork_ahead(self) -> None:
+        """Fork the first exercise's child now, before the submission is known.
+
+        For a spare host, while it waits for its submission (`spare.SparePool.greet`):
+        the fork, and the child's first answer (`hello`, which runs the protocol's code
+        once in the new process), are then done when the job comes. Nothing has run in
+        the host but the observer and its preloaded modules, so the child is what the
+        first exercise's fork would give; its source comes with `sandbox_for`. A child
+        that fails here is dropped, and the first exercise forks its own.
+        """
+        if self._ahead is not None or self._sandbox is None:
+            return
+        ahead = ForkedSandbox(
+            HOST_MODULE, "", self.limits, self.isolation, host=self, slot=next(self._slots)
+        )
+        try:
+            ahead.fork_only()
+            answer = ahead.request({"id": 0, "op": "hello"}, CONTROL_SECONDS)
+        except SandboxGone as gone:
+            ahead.close()
+            logger.info("A child forked ahead did not start", extra={"why": str(gone)})
+            return
+        if "ok" not in answer:
+            ahead.close()
+            return
+        self._ahead = ahead
 
     def started(self) -> Sandbox:
         """The host sandbox, started (again, if it was killed or stopped) and preloaded."""
@@ -120,6 +161,9 @@ class SandboxHost:
             self._sandbox.kill()
 
     def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
         if self._sandbox is not None:
             self._sandbox.close()
             self._sandbox = None
@@ -165,15 +209,22 @@ class ForkedSandbox(Sandbox):
 
     def start(self) -> None:
         """Fork this exercise's observer from the host, on pipes made here."""
+        self._start(deliver=True)
+
+    def fork_only(self) -> None:
+        """Fork the observer without delivering a source (`SandboxHost.fork_ahead`)."""
+        self._start(deliver=False)
+
+    def _start(self, *, deliver: bool) -> None:
         host = self._host()
         try:
-            sandbox, child, request_write, answer_read = self._fork(host)
+            sandbox, child, request_write, answer_read = self._fork(host, deliver)
         except SandboxGone:
             # Another exercise's code stopped or broke the host just now: this exercise
             # is not to pay for it, so once more from a new host.
             logger.info("A sandbox host failed to fork; starting a new one")
             host.kill()
-            sandbox, child, request_write, answer_read = self._fork(host)
+            sandbox, child, request_write, answer_read = self._fork(host, deliver)
         self._child = child
         self.process = sandbox.process
         self._to_observer, self._from_observer = request_write, answer_read
@@ -181,11 +232,29 @@ class ForkedSandbox(Sandbox):
         os.set_blocking(answer_read, False)
         logger.debug("Forked an exercise's observer", extra={"slot": self.slot})
 
-    def _fork(self, host: SandboxHost) -> tuple[Sandbox, int, int, int]:
+    def waiting_on(self, host_sandbox: Sandbox | None) -> bool:
+        """Whether this child, forked ahead, still waits on `host_sandbox` for its source:
+        its host is the one given and runs, and its answer pipe has neither data nor an
+        end (a child that ended closes it)."""
+        if self._host_sandbox is None or self._host_sandbox is not host_sandbox:
+            return False
+        if not self._child or not self._host_sandbox.observer_running():
+            return False
+        readable, _, _ = select.select([self._from_observer], [], [], 0)
+        return not readable and not self._buffer
+
+    def host_sandbox(self) -> Sandbox:
+        """The host sandbox this child was forked from."""
+        if self._host_sandbox is None:
+            raise SandboxDied("The sandbox was never started.")
+        return self._host_sandbox
+
+    def _fork(self, host: SandboxHost, deliver: bool = True) -> tuple[Sandbox, int, int, int]:
         """Ask the host for this exercise's process: the host sandbox, the child's number,
         and the judge's ends of its two pipes."""
         sandbox = host.started()
-        host.deliver(sandbox, self.module, self.source)
+        if deliver:
+            host.deliver(sandbox, self.module, self.source)
         self._host_sandbox = sandbox
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()

@@ -42,6 +42,7 @@ from typing import Any
 
 from zendo.judge.client import Learner
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits, start_or_close
+from zendo.judge.sandbox_host import SandboxHost
 from zendo.judge.zygote import start_host_sandbox
 
 logger = logging.getLogger(__name__)
@@ -72,9 +73,15 @@ class Spare:
     sandbox: Sandbox
     greeted: bool = False  # it answered `hello` and imported `shape.preload`
     owner: int = field(default_factory=os.getpid)  # the process that started it
+    host: SandboxHost | None = None  # a host shape's, greeted: its first child forked ahead
 
     def alive(self) -> bool:
         return self.sandbox.process is not None and self.sandbox.process.poll() is None
+
+    def close(self) -> None:
+        if self.host is not None:
+            self.host.close()  # its child forked ahead, then the sandbox
+        self.sandbox.close()
 
 
 def shapes_to_data(shapes: Iterable[SpareShape]) -> list[dict[str, Any]]:
@@ -281,6 +288,15 @@ class SparePool:
                     # (after the answer) cannot come before it has booted anyway.
                     message = {"op": "preload", "modules": list(spare.shape.preload)}
                     spare.sandbox.send_control(message)
+                    host = SandboxHost(
+                        spare.shape.limits,
+                        spare.shape.isolation,
+                        preload=spare.shape.preload,
+                        started=spare.sandbox,
+                    )
+                    spare.host = host
+                    if not until():  # the job waits for no child of a host still booting
+                        host.fork_ahead()
                 else:
                     greeter = Learner(
                         sandbox=spare.sandbox, budget_seconds=left, preload=spare.shape.preload
@@ -288,7 +304,7 @@ class SparePool:
                     greeter.greet()
             except (SandboxGone, AssertionError) as error:
                 self._spares.remove(spare)
-                spare.sandbox.close()
+                spare.close()
                 logger.warning("A spare sandbox failed its greeting", extra={"why": str(error)})
                 continue
             spare.greeted = True
@@ -303,7 +319,7 @@ class SparePool:
         for spare in list(self._spares):
             if not spare.alive():
                 self._spares.remove(spare)
-                spare.sandbox.close()
+                spare.close()
                 continue
             if fits(spare.shape, shape):
                 self._spares.remove(spare)
@@ -316,7 +332,7 @@ class SparePool:
         spares, self._spares = self._spares, []
         for spare in spares:
             with contextlib.suppress(OSError):
-                spare.sandbox.close()
+                spare.close()
 
 
 def fits(spare: SpareShape, wanted: SpareShape) -> bool:
