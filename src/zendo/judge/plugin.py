@@ -61,6 +61,7 @@ class JudgePlugin:
     hosted: bool = False  # several sandboxed exercises: one host forks a process for each
     _host: SandboxHost | None = None
     _host_shape: SpareShape | None = None
+    _item: pytest.Item | None = None  # the test being run, for its fixtures
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(id, weight=1): the exercise a test grades")
@@ -136,10 +137,13 @@ class JudgePlugin:
                         extra={"exercise": exercise_id, "error": type(error).__name__},
                     )
 
+    # The fixtures find their test through `_item` rather than pytest's `request`: a
+    # fixture asking for `request` makes pytest build a fixture definition for it, with
+    # an `inspect.signature` call, in every test (about 8% of a small submission's CPU).
     @pytest.fixture
-    def learner(self, request: pytest.FixtureRequest) -> Learner:
+    def learner(self) -> Learner:
         """The learner's code for this test's exercise, loaded in its sandbox."""
-        job = self._job(request)
+        job = self._job()
         found = self.learners.get(job.exercise_id)
         if found is None:
             shape = self._shape(job)
@@ -188,9 +192,9 @@ class JudgePlugin:
         return found
 
     @pytest.fixture
-    def submitted(self, request: pytest.FixtureRequest) -> Submitted:
+    def submitted(self) -> Submitted:
         """The graded source as text, for tools and cell-line messages (never run here)."""
-        job = self._job(request)
+        job = self._job()
         return Submitted(job.exercise_id, job.module, job.source, job.cell_start_line)
 
     def _submission_host(self) -> SandboxHost:
@@ -214,15 +218,19 @@ class JudgePlugin:
         preload = preload_for(job.exercise_id, job.source, job.cell_start_line)
         return SpareShape(self.limits, self.isolation, preload, self.stdio)
 
-    def _job(self, request: pytest.FixtureRequest) -> ExerciseJob:
-        marker = request.node.get_closest_marker("exercise")
+    def _job(self) -> ExerciseJob:
+        item = self._item
+        if item is None:
+            raise RuntimeError("The learner's fixtures serve tests only, not other fixtures.")
+        marker = item.get_closest_marker("exercise")
         if marker is None:
-            raise RuntimeError(f"{request.node.name} uses the learner but has no @exercise mark.")
+            raise RuntimeError(f"{item.name} uses the learner but has no @exercise mark.")
         return self.exercises[marker.args[0]]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         """Each test starts with no note: none from a `before_tests` function or another test."""
+        self._item = item  # before pytest sets up its fixtures
         take_notes()
 
     @pytest.hookimpl(wrapper=True)
