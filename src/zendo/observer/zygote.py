@@ -9,9 +9,10 @@ folders bound at `/run/zendo/jobs` and the machine's `/proc` bound read-only at
 an unobstructed one is already visible).
 
 For each message `{"op": "host", "job": NAME, "tmp_mb": N}` with two descriptors
-attached (the host's control socket, its output file) it forks a process that gives
-itself new mount, PID, IPC, UTS and network namespaces and forks the submission's first
-process, pid 1 there, which:
+attached (the host's control socket, its output file) it forks the submission's first
+process straight into a new PID namespace (it unshares the namespace its children go
+to, forks, and sets it back, which it may do as pid 1 of a PID namespace it made
+itself), pid 1 there, which gives itself new mount, IPC, UTS and network namespaces and:
 - mounts a new `/proc` (read-only, its own processes only), new tmpfs on `/tmp` and
   `/dev/shm`, the job's folders on `/submission` (read-only) and `/shared`, and empty
   read-only folders over `/run/zendo/jobs` and `/run/zendo/machine-proc`; `/` and `/dev`
@@ -52,8 +53,9 @@ TMP, SHM = "/tmp", "/dev/shm"  # noqa: S108 - the submission's own tmpfs
 _JOB_NAME = re.compile(r"[0-9a-f]{16}")
 MAX_TMP_MB = 1 << 20
 
-# CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET
-_NEW_NAMESPACES = 0x00020000 | 0x04000000 | 0x08000000 | 0x20000000 | 0x40000000
+_NEW_PID = 0x20000000  # CLONE_NEWPID
+# CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET: pid 1 gives itself these
+_NEW_NAMESPACES = 0x00020000 | 0x04000000 | 0x08000000 | 0x40000000
 _RDONLY, _NOSUID, _NODEV, _NOEXEC, _REMOUNT = 1, 2, 4, 8, 32
 _BIND, _REC, _PRIVATE, _RELATIME = 4096, 16384, 1 << 18, 1 << 21
 # A remount keeps the flags bubblewrap set: the kernel refuses to clear a locked one.
@@ -78,6 +80,7 @@ class _CapabilitySets(ctypes.Structure):
 
 
 _libc: Any = None  # the C library, loaded when the zygote starts (Linux only)
+_own_pid_namespace = -1  # the zygote's PID namespace, to set its children's back to
 
 
 def _check(result: int, what: str) -> None:
@@ -96,8 +99,10 @@ def _mount(source: str | None, target: str, kind: str | None, flags: int, data: 
 
 def serve_zygote(control_fd: int, host: Callable[[int], None]) -> None:
     """Fork a host for each request, until the judge closes the socket."""
-    global _libc
+    global _libc, _own_pid_namespace
     _libc = ctypes.CDLL(None, use_errno=True)
+    _serve_from_own_pid_namespace()
+    _own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
     control = socket.socket(fileno=control_fd)
     while True:
         try:
@@ -106,13 +111,16 @@ def serve_zygote(control_fd: int, host: Callable[[int], None]) -> None:
             message, fds = b"", []
         if not message:
             os._exit(0)
+        _reap()
         try:
             job, tmp_mb = _request(message, fds)
-        except ValueError:
+            pid = _fork_pid_one()
+        except (ValueError, OSError) as error:
+            if isinstance(error, OSError):
+                _fault(fds[0], error)
             for fd in fds:
                 os.close(fd)
             continue
-        pid = os.fork()
         if pid == 0:
             code = 1
             try:
@@ -124,7 +132,51 @@ def serve_zygote(control_fd: int, host: Callable[[int], None]) -> None:
                 os._exit(code)
         for fd in fds:
             os.close(fd)
-        os.waitpid(pid, 0)  # it ends as soon as it has forked the submission's pid 1
+
+
+def _serve_from_own_pid_namespace() -> None:
+    """Go on as pid 1 of a PID namespace of the zygote's own; this process waits for it.
+
+    bubblewrap's PID namespace belongs to a user namespace outside the zygote's (its
+    `--disable-userns` nests one more), where the zygote has no capability: it could not
+    set its children's namespace back to that one (`_fork_pid_one`). To one it created
+    itself, it can.
+    """
+    _check(_libc.unshare(_NEW_PID), "unshare the zygote's PID namespace")
+    pid = os.fork()
+    if pid == 0:
+        return
+    os.closerange(3, 4096)  # the judge's socket is the new zygote's alone
+    status = os.waitpid(pid, 0)[1]
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _fork_pid_one() -> int:
+    """Fork pid 1 of a new PID namespace (0 in that child, its pid in the zygote).
+
+    `unshare(CLONE_NEWPID)` moves only the caller's next children into a new namespace;
+    the zygote then sets its children's namespace back to its own, so that the next
+    request gets a namespace of its own too. Where it cannot, it ends: a later fork
+    would join this submission's namespace, and the judge's hosts then start in
+    bubblewrap of their own.
+    """
+    _check(_libc.unshare(_NEW_PID), "unshare a PID namespace")
+    pid = os.fork()
+    if pid != 0 and _libc.setns(_own_pid_namespace, _NEW_PID) != 0:
+        os.kill(pid, signal.SIGKILL)
+        os._exit(3)
+    return pid
+
+
+def _reap() -> None:
+    """Collect the submissions' pid 1s that have ended (each ends with its host)."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def _request(message: bytes, fds: list[int]) -> tuple[str, int]:
@@ -140,20 +192,15 @@ def _request(message: bytes, fds: list[int]) -> tuple[str, int]:
 
 
 def _submission(job: str, tmp_mb: int, fds: list[int], host: Callable[[int], None]) -> None:
-    """In the zygote's child: new namespaces, then their pid 1 (this process then ends)."""
+    """Pid 1 of a submission: its other namespaces and mounts, then its host; it reaps
+    until the host ends. An OSError says the submission could not be set up."""
     control_fd, output_fd = fds
     os.dup2(output_fd, 1)
     os.dup2(output_fd, 2)
     os.closerange(3, control_fd)  # nothing of the zygote's stays open: only the host's socket
     os.closerange(control_fd + 1, 4096)
     _check(_libc.unshare(_NEW_NAMESPACES), "unshare")
-    if os.fork() != 0:
-        return
-    try:  # pid 1 of the submission's namespaces
-        _enter(job, tmp_mb)
-    except OSError as error:
-        _fault(control_fd, error)
-        os._exit(2)
+    _enter(job, tmp_mb)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # an init ignores what it does not handle
     host_pid = os.fork()
     if host_pid == 0:
