@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from tests.conftest import REPO, replace_cells
 from zendo._batch import find_submissions, grade_batch
 from zendo._course import load_course
 from zendo._extract import extract_from_notebook
+from zendo._forkserver import ForkServer
 from zendo._grade import grade_sources
 from zendo._limits import Limits
 from zendo.judge.batch import BatchJudge
@@ -241,6 +243,36 @@ def test_a_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:
         assert _verdicts(result.model_dump()) == _verdicts(cold.model_dump()), result.learner
     raiser = next(result for result in batch if result.learner == "raiser")
     assert raiser.points == 4
+
+
+def test_two_threads_of_one_worker_share_its_batch_judge_one_job_at_a_time() -> None:
+    """A worker's two threads (one judged, one preparing) may hand their jobs to its batch
+    judge at the same moment: each is judged in turn and gets its own verdict."""
+    course = load_course(ANCHOR)
+    (lesson,) = course.lessons
+    exercises = list(lesson.data.exercises)
+    ids = [exercise.id for exercise in exercises]
+    sources = {
+        kind: extract_from_notebook(ANCHOR / "submissions" / f"{kind}.ipynb", ids)
+        for kind in ("good", "bad")
+    }
+    server = ForkServer()
+    if server.judge is None:
+        pytest.skip("no warm judge where processes cannot fork")
+    server.judge = BatchJudge()
+
+    def judged(kind: str) -> float:
+        result = grade_sources(
+            course, sources[kind], exercises, Limits(), kind, server, with_hidden=True
+        )
+        return result.points
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            points = list(pool.map(judged, ["good", "bad"] * 4))
+    finally:
+        server.close()
+    assert points == [6.0, 2.0] * 4
 
 
 def test_a_money_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -406,26 +407,35 @@ def grade_each(
     engine's memory does not grow with the class.
     """
     total = len(pending) + finished if total is None else total
-    lock = threading.Lock()
     # One warm grading server per worker: each submission is a fork of a process that has
-    # pytest, hypothesis and the graders loaded, not a fresh interpreter.
+    # pytest, hypothesis and the graders loaded, not a fresh interpreter. Each worker has
+    # two threads: while one's submission is judged, the other reads and extracts the
+    # next one and writes its job, or reads the results of the one before (about 3 ms
+    # of each anchor submission's 26 that the judge would otherwise wait for). The batch
+    # judge serves one job at a time (`BatchJudge.run`); a worker's lock keeps the rest
+    # of its server to one thread at a time: v1 lessons, and a fault's probe.
+    workers = max(1, jobs)
+    lanes = [_Lane() for _ in range(workers)]
     local = threading.local()
-    servers: list[ForkServer] = []
+    numbers = itertools.count()
 
     def grade_one(submission: Submission) -> SubmissionResult:
-        if not hasattr(local, "server"):
-            local.server = _worker_server()
-            with lock:
-                servers.append(local.server)
-        server: ForkServer = local.server
+        if not hasattr(local, "lane"):
+            local.lane = lanes[next(numbers) % workers]
+        lane: _Lane = local.lane
+        server = lane.server()
         try:
             prepared = _prepare(course, submission)
             if isinstance(prepared, SubmissionResult):
                 return prepared
             try:
-                return _grade_prepared(course, prepared, limits, server)
+                if _judged_v2(course, prepared):
+                    return _grade_prepared(course, prepared, limits, server)
+                with lane.lock:
+                    return _grade_prepared(course, prepared, limits, server)
             except (CourseError, SandboxError) as fault:
-                return _after_fault(course, prepared, limits, server, fault)
+                with lane.lock:
+                    return _after_fault(course, prepared, limits, server, fault)
         except (CourseError, SandboxError):
             raise  # the course's or the engine's, shown by a run without learner code
         except Exception as error:  # one submission must not end the batch
@@ -442,8 +452,8 @@ def grade_each(
                 f"own ({type(error).__name__}); your instructor has the details in the log.",
             )
 
-    with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        cleanup.callback(_close_all, servers)
+    with contextlib.ExitStack() as cleanup, ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        cleanup.callback(_close_all, lanes)
         # Lesson by lesson (a learner's copy holds one notebook per lesson): each worker's
         # batch judge of a lesson then serves a run of submissions before the next lesson's
         # starts, instead of one judge per lesson kept or restarted for every learner.
@@ -500,6 +510,30 @@ def grade_batch(
     return [results[key] for key in sorted(results)]
 
 
+class _Lane:
+    """One worker of a batch: its launcher, started on first use, and its lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._server: ForkServer | None = None
+        self._starting = threading.Lock()
+
+    def server(self) -> ForkServer:
+        with self._starting:
+            if self._server is None:
+                self._server = _worker_server()
+            return self._server
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+
+
+def _judged_v2(course: Course, prepared: _Prepared) -> bool:
+    """Whether every lesson of this submission is judged the v2 way (`BatchJudge`)."""
+    return all(course.lesson_of(exercise).data.grader_api == 2 for exercise in prepared.exercises)
+
+
 def _worker_server() -> ForkServer:
     """A worker's launcher: the warm v1 server, and a batch judge for v2 lessons.
 
@@ -544,7 +578,7 @@ _early: list[ForkServer] = []
 _EARLY_LOCK = threading.Lock()
 
 
-def _close_all(servers: list[ForkServer]) -> None:
+def _close_all(servers: Sequence[ForkServer | _Lane]) -> None:
     for server in servers:
         server.close()
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -50,6 +51,9 @@ class BatchJudge(WarmJudge):
         super().__init__()
         self._servers: OrderedDict[GraderSet, _Server] = OrderedDict()
         self._early: _Server | None = None  # started before its graders were known
+        # One job at a time: a worker's two threads share it (`_batch.grade_each`), one
+        # preparing or collecting a submission while the other's is judged.
+        self._lock = threading.Lock()
 
     def start_early(self) -> None:
         """Start a batch judge process now, for the first set of graders `run` meets.
@@ -65,6 +69,10 @@ class BatchJudge(WarmJudge):
     def run(self, job_path: Path, *, hard_limit: float) -> int | None:
         """Run one job in a fresh child of its graders' batch judge; None when it overran."""
         graders = _grader_set(job_path)
+        with self._lock:
+            return self._run(job_path, graders, hard_limit)
+
+    def _run(self, job_path: Path, graders: GraderSet, hard_limit: float) -> int | None:
         early, self._early = self._early, None
         server = self._servers.pop(graders, None) or early or _Server()
         if early is not None and server is not early:
@@ -76,14 +84,15 @@ class BatchJudge(WarmJudge):
         return server.run(job_path, hard_limit=hard_limit)
 
     def close(self) -> None:
-        """Stop every batch judge (and any job still running)."""
-        servers, self._servers = list(self._servers.values()), OrderedDict()
-        if self._early is not None:
-            servers.append(self._early)
-            self._early = None
-        for server in servers:
-            server.close()
-        super().close()
+        """Stop every batch judge, once the job being judged (if any) has ended."""
+        with self._lock:
+            servers, self._servers = list(self._servers.values()), OrderedDict()
+            if self._early is not None:
+                servers.append(self._early)
+                self._early = None
+            for server in servers:
+                server.close()
+            super().close()
 
 
 def _grader_set(job_path: Path) -> GraderSet:
