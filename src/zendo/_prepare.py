@@ -42,17 +42,33 @@ MYPY_RUNNERS = re.compile(r"\b(?:run|start)_mypy(?:_graded)?\b")
 
 
 def write_bytecode(course: Course) -> list[Path]:
-    """Write the bytecode of zendo's own modules and of the course's graders.
+    """Write the bytecode of zendo's own modules and of the course's grader modules (with
+    the helpers beside them; not the answers kept as data under `tests/graders/right`).
 
     The folders where some of it could not be written (a read-only install, a grader
     with a syntax error): their modules compile as they are imported, as before.
     """
-    folders = [Path(zendo.__file__).parent, course.root / "tests" / "graders"]
     unwritten = []
-    for folder in folders:
-        if folder.is_dir() and not compileall.compile_dir(folder, quiet=2):
-            logger.info("Some bytecode was not written", extra={"folder": folder.name})
+    package = Path(zendo.__file__).parent
+    if not compileall.compile_dir(package, quiet=2):
+        unwritten.append(package)
+    for lesson in course.lessons:
+        folder = lesson.grader_package(course.root)
+        modules = (
+            [
+                *sorted(folder.glob("*.py")),
+                *lesson.hidden_grader_files(course.root),
+            ]
+            if folder.is_dir()
+            else [lesson.grader_path(course.root)]
+        )
+        written = [
+            compileall.compile_file(module, quiet=2) for module in modules if module.is_file()
+        ]
+        if not all(written):
             unwritten.append(folder)
+    for folder in unwritten:
+        logger.info("Some bytecode was not written", extra={"folder": folder.name})
     return unwritten
 
 
