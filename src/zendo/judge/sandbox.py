@@ -121,13 +121,21 @@ class Interpreter:
 
     @classmethod
     def current(cls) -> Interpreter:
-        executable = Path(os.path.realpath(sys.executable))
-        site_dirs = tuple(
-            Path(entry).resolve()
-            for entry in sys.path
-            if entry.endswith(("site-packages", "dist-packages")) and Path(entry).is_dir()
-        )
-        return cls(executable, Path(os.path.realpath(sys.base_prefix)), site_dirs)
+        """This process's Python, resolved once per search path: every sandbox object
+        asks, and resolving the paths costs about a millisecond each time."""
+        return _resolved_interpreter(sys.executable, sys.base_prefix, tuple(sys.path))
+
+
+@functools.lru_cache(maxsize=4)
+def _resolved_interpreter(executable: str, base_prefix: str, path: tuple[str, ...]) -> Interpreter:
+    site_dirs = tuple(
+        Path(entry).resolve()
+        for entry in path
+        if entry.endswith(("site-packages", "dist-packages")) and Path(entry).is_dir()
+    )
+    return Interpreter(
+        Path(os.path.realpath(executable)), Path(os.path.realpath(base_prefix)), site_dirs
+    )
 
 
 def choose_isolation(*, allow_unsandboxed: bool = False) -> Isolation:
