@@ -123,16 +123,16 @@ class Interpreter:
     def current(cls) -> Interpreter:
         """This process's Python, resolved once per search path: every sandbox object
         asks, and resolving the paths costs about a millisecond each time."""
-        return _resolved_interpreter(sys.executable, sys.base_prefix, tuple(sys.path))
+        sites = tuple(entry for entry in sys.path if entry.endswith(_SITE_FOLDERS))
+        return _resolved_interpreter(sys.executable, sys.base_prefix, sites)
+
+
+_SITE_FOLDERS = ("site-packages", "dist-packages")
 
 
 @functools.lru_cache(maxsize=4)
-def _resolved_interpreter(executable: str, base_prefix: str, path: tuple[str, ...]) -> Interpreter:
-    site_dirs = tuple(
-        Path(entry).resolve()
-        for entry in path
-        if entry.endswith(("site-packages", "dist-packages")) and Path(entry).is_dir()
-    )
+def _resolved_interpreter(executable: str, base_prefix: str, sites: tuple[str, ...]) -> Interpreter:
+    site_dirs = tuple(Path(entry).resolve() for entry in sites if Path(entry).is_dir())
     return Interpreter(
         Path(os.path.realpath(executable)), Path(os.path.realpath(base_prefix)), site_dirs
     )
