@@ -21,7 +21,9 @@ class Limits(BaseModel):
     README's Platforms table).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Built on first use: judges import this module but never make a Limits, and
+    # building it at import (about 4 ms, pydantic's first model) delays every judge.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
     memory_mb: int = Field(default=2048, ge=64, le=65536)

@@ -40,6 +40,12 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class _EngineOnly(_Frozen):
+    # Built on first use: judges import this module for ChildOutcome alone, and building
+    # these at import (about 3 ms) would delay every judge's start.
+    model_config = ConfigDict(defer_build=True)
+
+
 class ChildOutcome(_Frozen):
     """One test's outcome as the grading child reports it (validated on arrival)."""
 
@@ -56,7 +62,7 @@ class ChildOutcome(_Frozen):
     notes: list[Note] = Field(default=[], max_length=10)  # how the check ran; never a verdict
 
 
-class TestResult(_Frozen):
+class TestResult(_EngineOnly):
     """One grader test on one exercise.
 
     `name` is the test's id in the graders (for gradebooks, JUnit and course authors);
@@ -91,7 +97,7 @@ def title_from_name(test: str) -> str:
     return words[:1].upper() + words[1:] if words else "A check"
 
 
-class ExerciseResult(_Frozen):
+class ExerciseResult(_EngineOnly):
     """All tests of one exercise, with the points earned.
 
     `hidden_not_run` counts the exercise's hidden checks when they did not run (a
@@ -135,7 +141,7 @@ class ExerciseResult(_Frozen):
         return ""
 
 
-class SubmissionResult(_Frozen):
+class SubmissionResult(_EngineOnly):
     """Everything graded in one notebook (or one set of sources from a kernel).
 
     `learner` names whose work it is in a gradebook (a folder or file name, never an
@@ -152,7 +158,7 @@ class SubmissionResult(_Frozen):
     exercises: list[ExerciseResult] = []
 
 
-class Report(_Frozen):
+class Report(_EngineOnly):
     """The top-level results document that every output format renders."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
