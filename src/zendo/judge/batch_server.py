@@ -155,6 +155,8 @@ class Serving:
             self.keywords[item.nodeid] = dict.fromkeys(item.keywords, 1)
         # What every child inherits is left out of the children's garbage collections:
         # walking it would touch, and so copy, most of the judge's pages in each child.
+        # The collector was off for the imports and the collection (`batch_start`).
+        gc.enable()
         gc.freeze()
         standby: Child | None = None
         finishing: Child | None = None  # the last job's child, closing its sandboxes

@@ -10,11 +10,19 @@ so they boot beside those imports; `batch_server.serve` takes them over.
 
 from __future__ import annotations
 
-import shutil
-import sys
+import gc
 
-from zendo.judge import zygote
-from zendo.judge.sandbox import Isolation, SandboxLimits
+# Imports and collection allocate much and free little: without the cyclic collector
+# walking that heap again and again, they take about a tenth less (143 -> 130 ms for
+# the judge's imports). `batch_server` turns it back on once the graders are collected,
+# before the first submission's child is forked.
+gc.disable()
+
+import shutil  # noqa: E402 - after the collector is off
+import sys  # noqa: E402
+
+from zendo.judge import zygote  # noqa: E402
+from zendo.judge.sandbox import Isolation, SandboxLimits  # noqa: E402
 
 
 def main() -> None:
