@@ -44,3 +44,20 @@ def test_a_grader_folder_is_graded_and_hashed_whole(tmp_path: Path) -> None:
     starter = lesson.notebook_path(root, "exercises")
     result = grade_notebook(course, starter, lesson.data.exercises, Limits())
     assert all(exercise.status is Status.FAIL for exercise in result.exercises)
+
+
+def test_no_conftest_reaches_a_judge(tmp_path: Path) -> None:
+    """A `conftest.py` beside the graders, or above them (a course repository's own test
+    suite's, in `tests/`), is not loaded into the judge: its hooks and fixtures would
+    run in every check. Shared helpers are modules the graders import by name."""
+    root = tmp_path / "course"
+    shutil.copytree(COURSE_V2, root)
+    package = _split_into_a_folder(root)
+    broken = 'raise RuntimeError("a conftest.py was loaded into the judge")\n'
+    (package / "conftest.py").write_text(broken)
+    (root / "tests" / "conftest.py").write_text(broken)
+    course = load_course(root)
+    [lesson] = [lesson for lesson in course.lessons if lesson.data.exercises]
+    solution = lesson.notebook_path(root, "solutions")
+    result = grade_notebook(course, solution, lesson.data.exercises, Limits())
+    assert result.status is Status.PASS, result

@@ -429,11 +429,19 @@ def judge_plugin(job: JudgeJob) -> JudgePlugin:
 
 
 def pytest_arguments(job: JudgeJob, folder: Path) -> list[str]:
-    """pytest's command line for `job`'s graders, with an empty ini file in `folder`."""
+    """pytest's command line for `job`'s graders, with an ini file of its own in `folder`.
+
+    The graders are named one by one, so pytest has no folder to search: no pattern of
+    folders not to enter (`norecursedirs`, matched against each parent folder of every
+    grader). No `conftest.py` is loaded (`--noconftest`): pytest would otherwise load one
+    from every folder above the graders, a course repository's own test suite's
+    (`tests/conftest.py`) included, into every judge, hooks and all. Graders judge with
+    expect() and fail(), never bare assert: no assertion rewriting.
+    """
     ini = folder / "pytest.ini"
-    ini.write_text("[pytest]\n", encoding="utf-8")
-    # Graders judge with expect() and fail(), never bare assert: no assertion rewriting.
-    args = [*job.grader_files, "-c", str(ini), "--rootdir", str(folder), "--assert=plain"]
+    ini.write_text("[pytest]\nnorecursedirs =\n", encoding="utf-8")
+    args = [*job.grader_files, "-c", str(ini), "--rootdir", str(folder)]
+    args += ["--assert=plain", "--noconftest"]
     for unused in QUIET_PLUGINS:
         args += ["-p", f"no:{unused}"]
     return args
