@@ -8,6 +8,8 @@ other objects as handles, and a lying or broken observer is that submission's er
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -63,6 +65,27 @@ def test_the_observer_imports_only_the_standard_library() -> None:
                 top = name.split(".")[0]
                 assert top in sys.stdlib_module_names, f"{path.name} imports {name}"
                 assert top != "zendo", f"{path.name} imports {name}"
+
+
+WARM_UP_PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from observer.__main__ import warm_up
+before = sorted(sys.modules)
+warm_up()
+print(json.dumps({"before": before, "after": sorted(sys.modules)}))
+"""
+
+
+def test_the_warm_up_before_forks_leaves_the_modules_learner_code_sees() -> None:
+    """A zygote and a host warm up before they fork observers (`warm_up`): learner code
+    must find the same interpreter as in a sandbox that never did."""
+    done = subprocess.run(
+        [sys.executable, "-S", "-s", "-P", "-B", "-c", WARM_UP_PROBE, str(OBSERVER_DIR.parent)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    seen = json.loads(done.stdout)
+    assert seen["after"] == seen["before"]
 
 
 def test_plain_values_arrive_with_exact_types(start: Start) -> None:
