@@ -8,8 +8,9 @@ graders, from source: about 50 ms of each batch judge's start and of each cold c
 Python checks it against each source's time stamp and size, so an edited module is
 compiled again as before, only slower.
 
-mypy's seeds: a check graded with mypy starts from a copy of a seed cache (`judge.tools`): mypy's
-analysis of the standard library, pydantic and the big libraries the code imports. The
+mypy's caches: a check graded with mypy starts from a copy of a seed cache
+(`judge.tools`), mypy's analysis of the standard library, pydantic and the big
+libraries the code imports. The
 first such check on a machine builds its seed first: 1 to 3 s more than every later one
 (a fresh machine: `quality.pydantic_model` 1.8 s against 0.6 s, cold;
 `transactions.async_transfer` 3.4 s against 0.7 s). `zendo prepare`, which the course's

@@ -218,8 +218,9 @@ def warm_up() -> None:
     A process's first `compile` builds the interpreter's syntax-tree types (over a
     hundred classes): about 1 ms of each exercise's load, in each forked child, where
     it also copies the pages it writes. Done here once (a zygote, a host), every child
-    inherits them; likewise the protocol's encoding, through one `hello`. Nothing runs
-    and nothing is imported: learner code finds the same interpreter either way.
+    inherits them; likewise the protocol's encoding, through one `hello`. Only the
+    observer's own code runs, and nothing is imported: learner code finds the same
+    interpreter either way (a test compares the modules).
     """
     compile(_WARM_UP_SOURCE, "<zendo warm-up>", "exec")
     answer = Observer().answer(json.loads('{"id": 0, "op": "hello"}'))
