@@ -62,7 +62,7 @@ def test_prepare_builds_the_seeds_the_first_checks_would_have_built(tmp_path: Pa
     assert _seeds(cache) == prepared  # the check built no seed of its own
 
 
-def test_prepare_is_quick_to_say_a_course_has_nothing_to_prepare(tmp_path: Path) -> None:
+def test_prepare_builds_no_mypy_cache_for_a_course_graded_without_mypy(tmp_path: Path) -> None:
     done = _zendo(tmp_path / "cache", "--course", FIXTURE_COURSE, "prepare")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "no mypy cache to build" in done.stdout
