@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from zendo.judge.scratch import scratch_folder
+
 
 class SpawnedJudge:
     """A judge process just spawned: not yet known to be ready (it answers `{"ready": true}`)."""
@@ -84,7 +86,9 @@ def spawn_judge(module: str, what: str, *, log_on_stdout: bool = False) -> Spawn
     spawned_at = time.monotonic()
     # A private working folder: nothing a judge writes (hypothesis's storage, a tool's
     # leftovers) lands in the learner's notebook folder.
-    folder = tempfile.TemporaryDirectory(prefix=f"zendo-{what.replace(' ', '-')}-")
+    folder = tempfile.TemporaryDirectory(
+        prefix=f"zendo-{what.replace(' ', '-')}-", dir=scratch_folder()
+    )
     env = judge_environment(folder.name)
     process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
         [sys.executable, "-P", "-m", module],

@@ -37,6 +37,7 @@ from zendo._limits import Limits
 from zendo._results import ChildOutcome
 from zendo.judge.prestart import judge_environment, take_prestarted
 from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation, stdio_needed
+from zendo.judge.scratch import scratch_folder
 from zendo.judge.warm import WarmJudge, WarmJudgeError
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def judge_lesson(
     there); tests force it on Linux.
     """
     isolation = choose_isolation(allow_unsandboxed=allow_unsandboxed)
-    with tempfile.TemporaryDirectory(prefix="zendo-judge-") as folder:
+    with tempfile.TemporaryDirectory(prefix="zendo-judge-", dir=scratch_folder()) as folder:
         results_path = Path(folder) / "results.json"
         job = JudgeJob(
             grader_files=[str(grader.resolve()) for grader in grader_files],
