@@ -34,8 +34,9 @@ from typing import Literal
 import pytest
 
 from zendo.judge import zygote
-from zendo.judge.plugin import JudgePlugin
+from zendo.judge.plugin import JudgePlugin, exercise_mark
 from zendo.judge.prestart import leave_nothing_behind
+from zendo.judge.protocol import runs_lean
 from zendo.judge.runner import (
     JudgeJob,
     _Problems,
@@ -153,6 +154,8 @@ class Serving:
             # each test, about 0.1 ms per test in every submission otherwise; its keywords).
             item.location  # noqa: B018 - a cached property
             self.keywords[item.nodeid] = dict.fromkeys(item.keywords, 1)
+            exercise_mark(item)  # each kept on the item, for every child
+            runs_lean(item)
         # What every child inherits is left out of the children's garbage collections:
         # walking it would touch, and so copy, most of the judge's pages in each child.
         # The collector was off for the imports and the collection (`batch_start`).
@@ -358,7 +361,7 @@ def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
         return []
     sandboxed = set()
     for item in items:
-        marker = item.get_closest_marker("exercise")
+        marker = exercise_mark(item)
         if marker is not None and marker.args and "learner" in getattr(item, "fixturenames", ()):
             sandboxed.add(marker.args[0])
     limits = job.sandbox_limits()

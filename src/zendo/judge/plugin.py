@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from zendo.judge.client import Learner, LearnerFailure
+from zendo.judge.protocol import run_lean, runs_lean
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxGone, SandboxLimits
 from zendo.judge.sandbox_host import SandboxHost
 from zendo.judge.spare import POOL, SpareShape, hosted, preload_for, shapes_for
@@ -72,7 +73,7 @@ class JudgePlugin:
         kept = []
         self.collected = {exercise_id: {} for exercise_id in self.exercises}
         for item in items:
-            marker = item.get_closest_marker("exercise")
+            marker = exercise_mark(item)
             if marker is None or not marker.args or marker.args[0] not in self.exercises:
                 continue
             weight = int(marker.kwargs.get("weight", 1))
@@ -95,7 +96,7 @@ class JudgePlugin:
         needed = {
             marker.args[0]
             for item in session.items
-            if (marker := item.get_closest_marker("exercise")) is not None
+            if (marker := exercise_mark(item)) is not None
             and "learner" in getattr(item, "fixturenames", ())
         }
         jobs = [self.exercises[exercise_id] for exercise_id in sorted(needed)]
@@ -222,7 +223,7 @@ class JudgePlugin:
         item = self._item
         if item is None:
             raise RuntimeError("The learner's fixtures serve tests only, not other fixtures.")
-        marker = item.get_closest_marker("exercise")
+        marker = exercise_mark(item)
         if marker is None:
             raise RuntimeError(f"{item.name} uses the learner but has no @exercise mark.")
         return self.exercises[marker.args[0]]
@@ -233,24 +234,38 @@ class JudgePlugin:
         self._item = item  # before pytest sets up its fixtures
         take_notes()
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> bool | None:
+        """A test that needs none of pytest's per-test plugins runs the short way
+        (`judge.protocol`); any other, pytest's whole protocol."""
+        if not runs_lean(item):
+            return None
+        self.pytest_runtest_setup(item)
+        run_lean(item, nextitem, self._after_phase)
+        return True
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report: pytest.TestReport = yield
-        marker = item.get_closest_marker("exercise")
-        if marker is None:
-            return report
-        if report.when == "call" or (report.when == "setup" and report.failed):
-            self._record(item, marker, call, report)
+        self._after_phase(item, call, report.failed)
         return report
+
+    def _after_phase(self, item: pytest.Item, call: pytest.CallInfo[None], failed: bool) -> None:
+        """Record a test's outcome after its call, or after a setup that failed."""
+        marker = exercise_mark(item)
+        if marker is not None and (call.when == "call" or (call.when == "setup" and failed)):
+            self._record(item, marker, call, failed)
 
     def _record(
         self,
         item: pytest.Item,
         marker: pytest.Mark,
         call: pytest.CallInfo[None],
-        report: pytest.TestReport,
+        failed: bool,
     ) -> None:
         exercise_id = marker.args[0]
         outcome: dict[str, Any] = {
@@ -262,7 +277,7 @@ class JudgePlugin:
             "duration_seconds": round(call.duration, 4),
             "hidden": str(item.path) in self.hidden_files,
         }
-        if report.failed and call.excinfo is not None:
+        if failed and call.excinfo is not None:
             outcome.update(_classify(call.excinfo.value, item.name))
         notes = take_notes()
         if notes and not outcome["hidden"]:  # a hidden test's notes would say what it checks
@@ -282,8 +297,18 @@ class JudgePlugin:
         discard_early_runs()  # tool runs a before_tests function started and no test wanted
 
 
+_EXERCISE_MARK = pytest.StashKey["pytest.Mark | None"]()
+
+
+def exercise_mark(item: pytest.Item) -> pytest.Mark | None:
+    """The test's `exercise` mark, looked up once (a batch judge's children inherit it)."""
+    if _EXERCISE_MARK not in item.stash:
+        item.stash[_EXERCISE_MARK] = item.get_closest_marker("exercise")
+    return item.stash[_EXERCISE_MARK]
+
+
 def _exercise_of(item: pytest.Item) -> str:
-    marker = item.get_closest_marker("exercise")
+    marker = exercise_mark(item)
     return str(marker.args[0]) if marker is not None and marker.args else ""
 
 
