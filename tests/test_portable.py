@@ -32,8 +32,8 @@ from zendo._limits import Limits
 from zendo._platform import PORTABLE, Platform
 from zendo._results import ExerciseResult, Status
 from zendo._sandbox import GradingJob, SpawnLauncher, run_graders
-from zendo.judge import runner as judge_runner
-from zendo.judge.runner import JudgeRun
+from zendo.judge import lesson as judge_lesson_module
+from zendo.judge.lesson import JudgeRun
 from zendo.judge.sandbox import ALLOW_UNSANDBOXED_ENV, Isolation
 from zendo.render.html import render_exercise_html
 from zendo.render.terminal import render_exercise_lines
@@ -100,14 +100,14 @@ def unsandboxed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Isolati
     monkeypatch.setenv("PATH", str(no_bwrap))
     monkeypatch.setenv(ALLOW_UNSANDBOXED_ENV, "1")
     used: list[Isolation] = []
-    real_judge_lesson = judge_runner.judge_lesson
+    real_judge_lesson = judge_lesson_module.judge_lesson
 
     def watching(*args: Any, **kwargs: Any) -> JudgeRun:
         run = real_judge_lesson(*args, **{**kwargs, "stdio": True})
         used.append(run.isolation)
         return run
 
-    monkeypatch.setattr(judge_runner, "judge_lesson", watching)
+    monkeypatch.setattr(judge_lesson_module, "judge_lesson", watching)
     return used
 
 

@@ -195,7 +195,7 @@ def test_notes_show_once_change_no_status_and_never_leave_a_hidden_test(tmp_path
 
 
 def test_the_judge_sends_no_note_of_a_hidden_test(tmp_path: Path) -> None:
-    from zendo.judge.runner import judge_lesson
+    from zendo.judge.lesson import judge_lesson
 
     course = load_course(noting_course(tmp_path / "course"))
     split = course.exercise("calc.split")

@@ -34,7 +34,7 @@ from tests.test_v2_sandbox import (
     processes_with,
     unprivileged_python,
 )
-from zendo.judge.runner import JudgeRun
+from zendo.judge.lesson import JudgeRun
 
 ATTACKS = sorted((COURSE_V2 / "attacks").glob("*.py"))
 SECRET = "zendo-attack-secret-4f1c9a"  # noqa: S105 - bait, not a credential

@@ -21,7 +21,7 @@ from tests.conftest import replace_cells
 from zendo._course import load_course
 from zendo._extract import extract_from_notebook
 from zendo._limits import Limits
-from zendo.judge.runner import JudgeRun, judge_lesson
+from zendo.judge.lesson import JudgeRun, judge_lesson
 
 COURSE_V2 = Path(__file__).parent / "fixtures" / "course_v2"
 WRONG = COURSE_V2 / "tests" / "graders" / "wrong"

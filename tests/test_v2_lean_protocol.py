@@ -18,7 +18,7 @@ import pytest
 
 from zendo._extract import ExerciseSource
 from zendo._limits import Limits
-from zendo.judge.runner import JudgeRun, judge_lesson
+from zendo.judge.lesson import JudgeRun, judge_lesson
 
 PAIRS = textwrap.dedent(
     """\

@@ -25,7 +25,7 @@ from zendo._grade import grade_notebook
 from zendo._limits import Limits
 from zendo.judge import runner, tools
 from zendo.judge.client import Learner
-from zendo.judge.runner import ExerciseSpec, JudgeJob
+from zendo.judge.job import ExerciseSpec, JudgeJob
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxLimits
 from zendo.judge.spare import (
     POOL,

@@ -25,7 +25,7 @@ from zendo._extract import extract_from_notebook
 from zendo._limits import Limits
 from zendo.judge import Learner, SandboxDied, SandboxTimeout
 from zendo.judge import sandbox as sandbox_module
-from zendo.judge.runner import judge_lesson
+from zendo.judge.lesson import judge_lesson
 from zendo.judge.sandbox import Isolation, Sandbox, SandboxLimits, choose_isolation
 
 ISOLATIONS = [

@@ -194,7 +194,7 @@ def _judge_v2(
     With `warm` (the notebook's and each batch worker's warm judge), the judge is a fork
     of a process that has pytest and hypothesis loaded; without it, a new judge process.
     """
-    from zendo.judge.runner import judge_lesson
+    from zendo.judge.lesson import judge_lesson
     from zendo.judge.sandbox import SandboxUnavailable
 
     began = time.monotonic()

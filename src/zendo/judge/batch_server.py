@@ -34,11 +34,11 @@ from typing import Literal
 import pytest
 
 from zendo.judge import zygote
+from zendo.judge.job import JudgeJob
 from zendo.judge.plugin import JudgePlugin, exercise_mark
 from zendo.judge.prestart import leave_nothing_behind
 from zendo.judge.protocol import runs_lean
 from zendo.judge.runner import (
-    JudgeJob,
     _Problems,
     _warm_hypothesis,
     configure_hypothesis_when_imported,
@@ -318,7 +318,7 @@ def _child(
     log = os.open(path.parent / "judge.log", os.O_WRONLY | os.O_CREAT, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
-    job = JudgeJob.model_validate_json(path.read_text(encoding="utf-8"))
+    job = JudgeJob.read(path)
     problems = list(serving.problems.found)
     if (job.grader_files, job.hidden_files) != serving.graders:
         problems.append("The batch judge was given a job for other graders.")
@@ -356,7 +356,7 @@ def _readable(fd: int) -> bool:
 def _shapes(job_path: Path, items: list[pytest.Item]) -> list[SpareShape]:
     """Spares for the next submission: one per sandboxed exercise of this job, its imports."""
     try:
-        job = JudgeJob.model_validate_json(job_path.read_text(encoding="utf-8"))
+        job = JudgeJob.read(job_path)
     except (OSError, ValueError):
         return []
     sandboxed = set()
@@ -443,14 +443,14 @@ def _serve(head_start: zygote.HeadStart | None) -> None:
     first = channel.job()
     if first is None:
         return
-    job = JudgeJob.model_validate_json(first.read_text(encoding="utf-8"))
+    job = JudgeJob.read(first)
     first_host = None
     if head_start is not None and not job.stdio:
         first_host = head_start.finish(job.sandbox_limits(), job.isolation)
     elif not job.stdio:  # it boots beside the collection; the children fork hosts from it
         zygote.start(job.sandbox_limits(), job.isolation)
     # Collected for no exercise: the judge plugin keeps no test and starts no sandbox here.
-    judge = judge_plugin(job.model_copy(update={"exercises": []}))
+    judge = judge_plugin(job.without_exercises())
     problems = _Problems()
     serving = Serving(channel, first, job, judge, problems)
     serving.first_host = first_host

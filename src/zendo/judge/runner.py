@@ -1,10 +1,11 @@
-"""Run one lesson's v2 graders over one submission: the trusted judge process.
+"""The trusted judge process: run one lesson's v2 graders over one submission.
 
-`judge_lesson` (the engine's side) writes a job file and starts
-`python -P -m zendo.judge.runner JOB.json`, a trusted process that runs the graders with
-pytest and this package's plugin. That process never executes learner code: each
-exercise's code runs in its own sandbox, reached only through the protocol. Its results
-come back as a JSON file, validated with pydantic on arrival.
+`python -P -m zendo.judge.runner JOB.json` (started by `judge.lesson`, the engine's
+side) reads its job (`judge.job`), runs the graders with pytest and this package's
+plugin and writes a results file. It never executes learner code: each exercise's code
+runs in its own sandbox, reached only through the protocol. The warm and batch judges
+run the same `run_job` in children they fork, with these imports already done; none of
+them imports pydantic.
 
 Hypothesis is configured before any grader is imported, with the same fixed settings in
 every path (derandomized, no example database, no deadline), so a plain `@given` behaves
@@ -18,44 +19,21 @@ import importlib.abc
 import importlib.util
 import json
 import logging
-import os
-import signal
-import subprocess
 import sys
-import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from zendo._extract import ExerciseSource, module_name
-from zendo._limits import Limits
-from zendo._results import ChildOutcome
-from zendo.judge.prestart import judge_environment, take_prestarted
-from zendo.judge.sandbox import Isolation, SandboxLimits, choose_isolation, stdio_needed
-from zendo.judge.scratch import scratch_folder
-from zendo.judge.warm import WarmJudge, WarmJudgeError
+from zendo.judge.job import JudgeJob
 
 if TYPE_CHECKING:
     from zendo.judge.plugin import JudgePlugin
 
 logger = logging.getLogger(__name__)
 
-# Beyond the exercises' own limits (which hold inside, per sandbox): tools, start-up. A
-# busy machine (another learner's code burning every core) slows the judge; that must
-# not become this learner's verdict, so the slack is generous (a tool's two attempts).
-RUNNER_SLACK_SECONDS = 600.0
 ONE_JOB_MODULE = "zendo.judge.runner"  # `python -P -m` this: a judge for one job
-# The judge itself overran: never a verdict on the learner's code, which has its own limit.
-JUDGE_OVERRAN = (
-    "Grading did not finish in time: the grading machine was too busy or a grader is too "
-    "slow. This is not a verdict on your code; check again later, or ask your instructor "
-    "to grade again."
-)
 # pytest plugins a judge has no use for. unraisableexception and threadexception run
 # gc.collect twice at exit: about 260 ms in a judge that has hypothesis and pydantic loaded.
 # logging and warnings wrap every test (log capture, a warnings filter), setuponly and
@@ -70,175 +48,6 @@ QUIET_PLUGINS = (
     "unraisableexception", "threadexception", "logging", "warnings", "setuponly", "setupplan",
     "debugging", "faulthandler", "unittest", "subtests",
 )  # fmt: skip
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ExerciseSpec(_Model):
-    exercise_id: str
-    module: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    source: str
-    cell_start_line: int = Field(ge=1)
-    timeout_seconds: float = Field(gt=0, le=3600)
-    defined_elsewhere: dict[str, str] = {}
-
-
-class JudgeJob(_Model):
-    """Everything the judge process needs; no path into the course but the grader files."""
-
-    grader_files: list[str]
-    hidden_files: list[str] = []  # those of grader_files whose outcomes are hidden
-    exercises: list[ExerciseSpec]
-    memory_mb: int
-    max_file_mb: int
-    max_processes: int
-    max_output_chars: int
-    isolation: Isolation
-    stdio: bool = False  # the sandbox protocol over stdin/stdout (Windows; forced in tests)
-    results_path: str
-
-    def sandbox_limits(self) -> SandboxLimits:
-        """The limits every sandbox of this job is started with."""
-        return SandboxLimits(
-            memory_mb=self.memory_mb,
-            max_file_mb=self.max_file_mb,
-            max_processes=self.max_processes,
-            max_output_chars=self.max_output_chars,
-        )
-
-
-class JudgeResults(_Model):
-    outcomes: list[ChildOutcome]
-    collected: dict[str, dict[str, int]]
-    exit_code: int
-    problems: list[str] = []
-
-
-@dataclass(frozen=True)
-class JudgeRun:
-    """What one judge run produced: outcomes per test, tests per exercise, how it ended."""
-
-    outcomes: list[ChildOutcome]
-    collected: dict[str, dict[str, int]]
-    fate: str  # "finished", "timeout" (the judge itself overran) or "internal"
-    detail: str = ""
-    isolation: Isolation = Isolation.BUBBLEWRAP
-
-
-def judge_lesson(
-    grader_files: Sequence[Path],
-    sources: Mapping[str, ExerciseSource],
-    timeouts: Mapping[str, float],
-    limits: Limits,
-    *,
-    allow_unsandboxed: bool = False,
-    warm: WarmJudge | None = None,
-    hidden: Sequence[Path] = (),
-    stdio: bool | None = None,
-) -> JudgeRun:
-    """Grade `sources` (by exercise id) with the lesson's v2 grader modules.
-
-    With `warm`, the job runs in a fresh child of that warm judge (same `run_job`, without
-    the imports); otherwise in a new judge process. The outcomes of the modules in
-    `hidden` (also listed in `grader_files`) are marked hidden. `stdio` runs each
-    sandbox's protocol over its stdin and stdout, as it must on Windows (default: only
-    there); tests force it on Linux.
-    """
-    isolation = choose_isolation(allow_unsandboxed=allow_unsandboxed)
-    with tempfile.TemporaryDirectory(prefix="zendo-judge-", dir=scratch_folder()) as folder:
-        results_path = Path(folder) / "results.json"
-        job = JudgeJob(
-            grader_files=[str(grader.resolve()) for grader in grader_files],
-            hidden_files=[str(grader.resolve()) for grader in hidden],
-            exercises=[
-                ExerciseSpec(
-                    exercise_id=exercise_id,
-                    module=module_name(exercise_id),
-                    source=source.source,
-                    cell_start_line=source.cell_start_line,
-                    timeout_seconds=timeouts[exercise_id],
-                    defined_elsewhere=dict(source.defined_elsewhere),
-                )
-                for exercise_id, source in sources.items()
-            ],
-            memory_mb=limits.memory_mb,
-            max_file_mb=limits.max_file_mb,
-            max_processes=limits.max_processes,
-            max_output_chars=limits.max_output_chars,
-            isolation=isolation,
-            stdio=stdio_needed() if stdio is None else stdio,
-            results_path=str(results_path),
-        )
-        job_path = Path(folder) / "job.json"
-        job_path.write_text(job.model_dump_json(), encoding="utf-8")
-        hard_limit = sum(timeouts.values()) + RUNNER_SLACK_SECONDS
-        if warm is not None:
-            try:
-                code = warm.run(job_path, hard_limit=hard_limit)
-            except WarmJudgeError as error:
-                logger.warning("The warm judge failed; judging cold", extra={"why": str(error)})
-            else:
-                if code is None:
-                    return JudgeRun([], {}, "timeout", JUDGE_OVERRAN, isolation)
-                return _collect(results_path, job_path.parent / "judge.log", isolation)
-        process, job_line, its_folder = _one_job_judge(job_path, folder)
-        try:
-            log, _ = process.communicate(job_line, timeout=hard_limit)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                if hasattr(os, "killpg"):
-                    os.killpg(process.pid, signal.SIGKILL)
-                else:  # Windows: no process groups to kill; the judge itself
-                    process.kill()
-            process.communicate()
-            return JudgeRun([], {}, "timeout", JUDGE_OVERRAN, isolation)
-        finally:
-            if its_folder is not None:
-                its_folder.cleanup()
-        (Path(folder) / "judge.log").write_bytes(log)
-        return _collect(results_path, Path(folder) / "judge.log", isolation)
-
-
-def _one_job_judge(
-    job_path: Path, folder: str
-) -> tuple[subprocess.Popen[bytes], bytes | None, tempfile.TemporaryDirectory[str] | None]:
-    """A judge process for this one job, what to write to its stdin, and its own folder.
-
-    The one `zendo check` spawned before the engine was imported (`judge.prestart`) if
-    there is one, told the job's path on stdin (its working folder is removed after
-    it); otherwise a new one working in the job's folder, given the path on argv.
-    """
-    spawned = take_prestarted(ONE_JOB_MODULE)
-    if spawned is not None:
-        logger.info("Adopted a judge spawned before the engine", extra={"server": "judge"})
-        return spawned.process, f"{job_path}\n".encode(), spawned.folder
-    command = [sys.executable, "-P", "-m", ONE_JOB_MODULE, str(job_path)]
-    process = subprocess.Popen(  # noqa: S603 - fixed argv, trusted job file
-        command,
-        cwd=folder,
-        env=judge_environment(folder),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=hasattr(os, "setsid"),
-    )
-    return process, None, None
-
-
-def _collect(results_path: Path, log_path: Path, isolation: Isolation) -> JudgeRun:
-    """Read and validate a judge's results file; a missing or bad one is an internal fault."""
-    try:
-        results = JudgeResults.model_validate_json(results_path.read_text(encoding="utf-8"))
-    except (OSError, ValidationError):
-        with contextlib.suppress(OSError):
-            text = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-            return JudgeRun([], {}, "internal", f"The judge process failed: {text}", isolation)
-        return JudgeRun([], {}, "internal", "The judge process failed silently.", isolation)
-    detail = "; ".join(results.problems)
-    fate = "finished" if results.exit_code in (0, 1, 5) and not results.problems else "internal"
-    return JudgeRun(results.outcomes, results.collected, fate, detail, isolation)
 
 
 def prepare_judge(private: Path | None = None) -> None:
@@ -381,7 +190,7 @@ def run_job(job_path: Path, *, boot_ahead: bool = False) -> int:
     are collected (about 30 ms), instead of after. The plugin takes it as a spare; if the
     exercise's tests need no sandbox, it is killed unused at the end.
     """
-    job = JudgeJob.model_validate_json(job_path.read_text(encoding="utf-8"))
+    job = JudgeJob.read(job_path)
     configure_hypothesis_when_imported()
     if boot_ahead and len(job.exercises) == 1:
         _boot_ahead(job)
@@ -449,7 +258,7 @@ def pytest_arguments(job: JudgeJob, folder: Path) -> list[str]:
 
 
 def write_results(job: JudgeJob, plugin: JudgePlugin, code: int, problems: list[str]) -> None:
-    """Write what the graders found to the job's results file, for `_collect`."""
+    """Write what the graders found to the job's results file, for `judge.lesson`."""
     if code not in (0, 1, 5):
         problems.append(f"pytest stopped with exit code {code} before grading finished.")
     results = {
