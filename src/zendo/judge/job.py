@@ -119,8 +119,8 @@ _IS: dict[str, Callable[[object], bool]] = {
 }
 
 
-def _check_types(instance: object) -> None:
-    for spec in dataclasses.fields(instance):  # type: ignore[arg-type]
+def _check_types(instance: ExerciseSpec | JudgeJob) -> None:
+    for spec in dataclasses.fields(instance):
         value = getattr(instance, spec.name)
         if not _IS[str(spec.type)](value):
             raise JobError(f"{spec.name} {_shown(value)} is not of type {spec.type}.")
