@@ -13,6 +13,7 @@ batch's verdicts equal those of the cold judge that `zendo check` uses.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from typing import Any
 
 import pytest
 
+import zendo._batch as batch_module
 from tests.conftest import REPO, replace_cells
 from zendo._batch import find_submissions, grade_batch
 from zendo._course import load_course
@@ -273,6 +275,29 @@ def test_two_threads_of_one_worker_share_its_batch_judge_one_job_at_a_time() -> 
     finally:
         server.close()
     assert points == [6.0, 2.0] * 4
+
+
+def test_a_worker_whose_judge_is_not_a_batch_judge_judges_in_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker's two threads share its launcher. A judge other than the batch judge (here
+    a notebook's warm judge) is not to be given two jobs at once: the worker's lock takes
+    them in turn. Without it, the two threads read each other's answers, and every job
+    was judged cold after a minute's wait."""
+    for number, kind in enumerate(["good", "bad"] * 2):
+        (tmp_path / f"{kind}{number}").mkdir()
+        shutil.copy(ANCHOR / "submissions" / f"{kind}.ipynb", tmp_path / f"{kind}{number}")
+        (tmp_path / f"{kind}{number}" / f"{kind}.ipynb").rename(
+            tmp_path / f"{kind}{number}" / "01_anchor.ipynb"
+        )
+    monkeypatch.setattr(batch_module, "_worker_server", ForkServer)
+    course = load_course(ANCHOR)
+    with caplog.at_level(logging.WARNING, logger="zendo"):
+        results = grade_batch(course, find_submissions([tmp_path], course), jobs=1, limits=Limits())
+    assert [(result.source.split("/")[0], result.points) for result in results] == [
+        ("bad1", 2.0), ("bad3", 2.0), ("good0", 6.0), ("good2", 6.0),
+    ]  # fmt: skip
+    assert [record.getMessage() for record in caplog.records] == []
 
 
 def test_a_money_batch_gives_the_cold_judges_verdicts(tmp_path: Path) -> None:

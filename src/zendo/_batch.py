@@ -413,7 +413,7 @@ def grade_each(
     # next one and writes its job, or reads the results of the one before (about 3 ms
     # of each anchor submission's 26 that the judge would otherwise wait for). The batch
     # judge serves one job at a time (`BatchJudge.run`); a worker's lock keeps the rest
-    # of its server to one thread at a time: v1 lessons, and a fault's probe.
+    # of its server to one thread at a time: v1 lessons, other judges, a fault's probe.
     workers = max(1, jobs)
     lanes = [_Lane() for _ in range(workers)]
     local = threading.local()
@@ -429,7 +429,10 @@ def grade_each(
             if isinstance(prepared, SubmissionResult):
                 return prepared
             try:
-                if _judged_v2(course, prepared):
+                # A batch judge takes one job at a time by itself; anything else (a v1
+                # lesson, a warm judge, cold judges where there is no fork) takes the
+                # worker's lock, so that `--jobs N` judges N submissions at a time.
+                if _judged_v2(course, prepared) and isinstance(server.judge, BatchJudge):
                     return _grade_prepared(course, prepared, limits, server)
                 with lane.lock:
                     return _grade_prepared(course, prepared, limits, server)
