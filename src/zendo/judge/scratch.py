@@ -29,13 +29,10 @@ MOUNTS = "/proc/self/mounts"
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
 
 
-def scratch_folder() -> str | None:
-    """The folder for a judge's or a job's scratch folder; None: `tempfile`'s choice."""
-    return _scratch_folder_of_this_process()
-
-
 @functools.cache
-def _scratch_folder_of_this_process() -> str | None:
+def scratch_folder() -> str | None:
+    """The folder for a judge's or a job's scratch folder; None: `tempfile`'s choice.
+    Decided once per process."""
     if not sys.platform.startswith("linux"):
         return None
     try:
